@@ -1,0 +1,234 @@
+"""Reading timestamps the way people write them, and finding a series' frequency."""
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from core.errors import DataError
+
+EARLIEST = pd.Timestamp("1678-01-01")
+LATEST = pd.Timestamp("2261-12-31")
+
+
+@dataclass(frozen=True)
+class ParsedDates:
+    dates: pd.Series          # datetime64 (naive), NaT where unreadable
+    notes: tuple[str, ...]    # what was assumed, for the cleaning report
+
+
+_KOREAN = re.compile(r"^\s*(\d{4})\s*년\s*(\d{1,2})\s*월(?:\s*(\d{1,2})\s*일)?(.*)$")
+
+
+def _korean_to_iso(text: str) -> str:
+    match = _KOREAN.match(text)
+    if not match:
+        return text
+    year, month, day, rest = match.groups()
+    return f"{year}-{int(month):02d}-{int(day or 1):02d}{rest}"
+
+
+def parse_dates(cells: pd.Series, column: str, *, strict: bool = True) -> ParsedDates:
+    """Parse a column of timestamps.
+
+    Understands ISO 8601 (with or without UTC offsets), common day/month orders,
+    Korean dates (2024년 3월 1일), Excel/Parquet datetimes and epoch seconds or
+    milliseconds. With ``strict`` a column that is mostly unreadable, or a date
+    outside 1678–2261, raises ``DataError`` naming the row and the value.
+    """
+    cells = cells.reset_index(drop=True)
+    notes: list[str] = []
+    if pd.api.types.is_datetime64_any_dtype(cells):
+        parsed = cells
+    elif pd.api.types.is_numeric_dtype(cells) or _all_integer_text(cells):
+        parsed, unit_note = _from_epoch(cells, column)
+        if parsed is None:
+            if strict:
+                raise DataError(
+                    f"Column '{column}' holds plain numbers, not dates (e.g. '{cells.iloc[0]}'). "
+                    "Choose the column with dates, or write the dates as YYYY-MM-DD."
+                )
+            return ParsedDates(pd.Series(pd.NaT, index=cells.index), ())
+        notes.append(unit_note)
+    else:
+        text = cells.astype(object).where(cells.notna(), "").astype(str).str.strip()
+        if text.str.contains("년", regex=False).any():
+            text = text.map(_korean_to_iso)
+        parsed, format_note = _from_text(text)
+        if format_note:
+            notes.append(format_note)
+
+    if getattr(parsed.dt, "tz", None) is not None:
+        offsets = sorted({str(ts.utcoffset()) for ts in parsed.dropna().head(5000)})
+        if len(offsets) > 1:
+            notes.append(f"Timestamps carried several UTC offsets; all were converted to UTC.")
+        else:
+            notes.append(f"Timestamps carried the UTC offset {offsets[0] if offsets else ''}; local times were kept and the offset dropped.")
+            parsed = parsed.dt.tz_localize(None)
+        if parsed.dt.tz is not None:
+            parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
+
+    filled = cells.notna() & (cells.astype(str).str.strip() != "")
+    bad = filled & parsed.isna()
+    if strict:
+        too_late = parsed.notna() & ((parsed > LATEST) | (parsed < EARLIEST))
+        if too_late.any():
+            row = int(too_late.to_numpy().argmax())
+            raise DataError(
+                f"Column '{column}' row {row + 2} has the date '{cells.iloc[row]}', outside the range this app handles "
+                f"(years 1678–2261). Fix or remove that row (placeholder dates like 9999-12-31 often mean 'no date')."
+            )
+        if filled.sum() and bad.sum() > 0.5 * filled.sum():
+            row = int(bad.to_numpy().argmax())
+            raise DataError(
+                f"Column '{column}' does not hold dates this app can read: {int(bad.sum()):,} of {int(filled.sum()):,} "
+                f"cells are unreadable (first at row {row + 2}: '{cells.iloc[row]}'). Choose the date column, "
+                "or write dates as YYYY-MM-DD."
+            )
+        if bad.any():
+            row = int(bad.to_numpy().argmax())
+            notes.append(f"{int(bad.sum()):,} row(s) with unreadable dates in '{column}' (first at row {row + 2}: '{cells.iloc[row]}') were dropped.")
+        missing = int((~filled).sum())
+        if missing:
+            notes.append(f"{missing:,} row(s) with no date in '{column}' were dropped.")
+    else:
+        parsed = parsed.where((parsed <= LATEST) & (parsed >= EARLIEST))
+    return ParsedDates(parsed.astype("datetime64[ns]"), tuple(notes))
+
+
+def _all_integer_text(cells: pd.Series) -> bool:
+    sample = cells.dropna().astype(str).str.strip().head(200)
+    sample = sample[sample != ""]
+    return len(sample) > 0 and bool(sample.str.fullmatch(r"-?\d{9,13}").all())
+
+
+def _from_epoch(cells: pd.Series, column: str):
+    numbers = pd.to_numeric(cells, errors="coerce")
+    finite = numbers.dropna()
+    if finite.empty:
+        return None, ""
+    low, high = finite.min(), finite.max()
+    if 1e8 <= low and high <= 4.2e9:
+        return pd.to_datetime(numbers, unit="s", errors="coerce"), f"'{column}' was read as Unix time in seconds (UTC)."
+    if 1e11 <= low and high <= 4.2e12:
+        return pd.to_datetime(numbers, unit="ms", errors="coerce"), f"'{column}' was read as Unix time in milliseconds (UTC)."
+    return None, ""
+
+
+def _from_text(text: pd.Series):
+    present = text[text != ""]
+    if present.empty:
+        return pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]"), ""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for fmt in ("ISO8601", None):
+            try:
+                parsed = pd.to_datetime(text.where(text != "", None), format=fmt, errors="raise")
+                return parsed, ""
+            except (ValueError, TypeError, OverflowError):
+                pass
+            except pd.errors.OutOfBoundsDatetime:
+                break
+        # Several formats, or a few bad cells: read each cell on its own.
+        try:
+            parsed = pd.to_datetime(text.where(text != "", None), format="mixed", errors="coerce")
+        except (ValueError, TypeError):
+            parsed = text.map(_one_date)
+            parsed = pd.to_datetime(parsed, errors="coerce", utc=True)
+            return parsed, "Dates were written in several ways (or several time zones); each was read on its own and converted to UTC."
+    if _has_formats_mix(present):
+        return parsed, "Dates were written in several formats; each was read on its own. Check that day and month were not swapped."
+    return parsed, ""
+
+
+def _one_date(value: str):
+    try:
+        return pd.Timestamp(value) if value else pd.NaT
+    except (ValueError, OverflowError):
+        return pd.NaT
+
+
+def _has_formats_mix(present: pd.Series) -> bool:
+    shapes = present.head(2000).str.replace(r"\d", "9", regex=True).str.replace(r"[A-Za-z]+", "a", regex=True)
+    return shapes.nunique() > 1
+
+
+# --------------------------------------------------------------------------- frequency
+_SEASONS = {
+    "min": (60, 1440),
+    "h": (24, 168),
+    "D": (7, 365),
+    "B": (5,),
+    "W": (52,),
+    "M": (12,),
+    "Q": (4,),
+    "Y": (1,),
+}
+
+
+def infer_frequency(index: pd.DatetimeIndex, requested: str | None = None) -> tuple[str, str]:
+    """Return a pandas frequency alias for the index and a sentence saying how it was found."""
+    if requested:
+        try:
+            offset = pd.tseries.frequencies.to_offset(requested)
+        except ValueError:
+            raise DataError(f"'{requested}' is not a frequency this app knows; use e.g. h, 30min, D, W, MS or QS.") from None
+        return offset.freqstr, f"Frequency set to {describe_frequency(offset.freqstr)} as chosen."
+    unique = index.unique()
+    inferred = pd.infer_freq(unique) if len(unique) >= 3 else None
+    if inferred:
+        return inferred, f"Frequency detected: {describe_frequency(inferred)}."
+    deltas = np.diff(unique.asi8) / 1e9
+    step = float(pd.Series(deltas).mode().iloc[0])
+    day = 86400.0
+    if 28 * day <= step <= 31 * day:
+        alias = "MS" if (unique.day == 1).mean() > 0.8 else "ME"
+    elif 89 * day <= step <= 92 * day:
+        alias = "QS" if (unique.day == 1).mean() > 0.8 else "QE"
+    elif 365 * day <= step <= 366 * day:
+        alias = "YS" if (unique.dayofyear == 1).mean() > 0.8 else "YE"
+    elif step == 7 * day:
+        alias = f"W-{unique[0].day_name()[:3].upper()}"
+    elif step % day == 0:
+        alias = "D" if step == day else f"{int(step // day)}D"
+    else:
+        alias = pd.tseries.frequencies.to_offset(pd.Timedelta(seconds=step)).freqstr
+    return alias, f"Frequency detected from the most common step: {describe_frequency(alias)}."
+
+
+def _base(freq: str) -> tuple[int, str]:
+    offset = pd.tseries.frequencies.to_offset(freq)
+    name = offset.name
+    n = offset.n
+    for key in ("min", "h", "B", "D", "W", "M", "Q", "Y"):
+        if name.startswith(key) or (key == "M" and name in ("MS", "ME")):
+            return n, key
+    if name in ("s", "ms", "us", "ns"):
+        return n, "s"
+    return n, name
+
+
+def describe_frequency(freq: str) -> str:
+    n, base = _base(freq)
+    words = {"min": "minute", "h": "hour", "D": "day", "B": "business day", "W": "week", "M": "month", "Q": "quarter", "Y": "year", "s": "second"}
+    word = words.get(base, freq)
+    return f"every {word}" if n == 1 else f"every {n} {word}s"
+
+
+def season_candidates(freq: str, length: int) -> tuple[int, ...]:
+    """Seasonal periods that fit the frequency, most common first, each seen at least twice."""
+    n, base = _base(freq)
+    if base == "min":
+        per_hour = max(1, 60 // n)
+        options = (per_hour * 24, per_hour * 24 * 7) if per_hour > 1 else (60, 1440)
+        if n < 60 and 60 % n == 0 and per_hour > 1:
+            options = (per_hour * 24, per_hour * 24 * 7)
+    elif base == "h":
+        options = (max(1, 24 // n), max(1, 168 // n))
+    else:
+        options = tuple(max(1, s // n) for s in _SEASONS.get(base, (1,)))
+    fitting = tuple(s for s in options if s > 1 and 2 * s <= length)
+    return fitting or (1,)
