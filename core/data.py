@@ -172,9 +172,9 @@ def _read_text(data: bytes, name: str) -> tuple[pd.DataFrame, list[str]]:
             on_bad_lines="error",
         )
     except pd.errors.ParserError as error:
-        match = re.search(r"line (\d+).*?Expected (\d+) fields.*?saw (\d+)", str(error))
+        match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
         if match:
-            line, want, saw = match.groups()
+            want, line, saw = match.groups()
             raise DataError(
                 f"Line {line} of '{name}' has {saw} fields where the header has {want}. "
                 "Check for a stray separator or an unquoted comma in that line."
@@ -182,10 +182,10 @@ def _read_text(data: bytes, name: str) -> tuple[pd.DataFrame, list[str]]:
         raise DataError(f"'{name}' could not be read as a table: {str(error).strip()}.") from None
     except pd.errors.EmptyDataError:
         raise DataError(f"The file '{name}' has no columns. Upload a table with a header row.") from None
-    if frame.shape[1] == 1 and _looks_like_prose(frame):
+    if _looks_like_prose(frame):
         raise DataError(
-            f"The file '{name}' reads as text rather than a table: no separator (comma, semicolon, tab or |) "
-            "splits its lines into columns. Upload a table with a header row."
+            f"The file '{name}' reads as prose, not a table: its lines are sentences rather than rows of values. "
+            "Upload a table with a header row and one row per time step."
         )
     decimal_comma = [c for c in frame.columns if _uses_decimal_comma(frame[c], delimiter)]
     if decimal_comma:
@@ -198,9 +198,10 @@ _DELIM_WORDS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical b
 
 
 def _looks_like_prose(frame: pd.DataFrame) -> bool:
-    values = list(frame.iloc[:, 0].astype(str).head(50)) + [str(frame.columns[0])]
-    wordy = sum(1 for v in values if len(v.split()) >= 5)
-    return wordy >= max(1, len(values) // 2)
+    cells = [str(v) for v in frame.head(50).to_numpy().ravel() if str(v).strip()]
+    cells += [str(c) for c in frame.columns if not str(c).startswith("Unnamed")]
+    wordy = sum(1 for v in cells if len(v.split()) >= 4)
+    return wordy >= max(1, len(cells) // 2)
 
 
 _EU_NUMBER = re.compile(r"^\s*[+-]?(\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d{1,2}|\d+,\d{4,})\s*$")
@@ -286,7 +287,9 @@ def detect_columns(frame: pd.DataFrame) -> ColumnGuess:
         if _ID_NAMES.match(col) or _looks_like_id(frame[col]):
             ident = col
             break
-    target = next((c for c in numeric if _TARGET_NAMES.match(c)), numeric[0] if numeric else None)
+    others = [c for c in frame.columns if c not in (date, ident)]
+    # With no numeric column, still propose one so to_series can say what is in it.
+    target = next((c for c in numeric if _TARGET_NAMES.match(c)), numeric[0] if numeric else (others[0] if others else None))
     ids: tuple[str, ...] = ()
     if ident is not None:
         ids = tuple(str(v) for v in pd.unique(frame[ident].astype(str))[:10000])
@@ -366,6 +369,10 @@ def to_series(
     log: bool = False,
 ) -> CleanSeries:
     """Make one regular, gap-handled series (plus aligned covariates) from a table."""
+    if date is None:
+        raise DataError("No column holds dates this app can read. Add a date column (e.g. 2024-01-31) or choose one.")
+    if target is None:
+        raise DataError("No column holds numbers to forecast. Add a column of values or choose one.")
     for col in (date, target, id_column, *covariates):
         if col is not None and col not in frame.columns:
             raise DataError(f"There is no column '{col}' in this table. Pick one of: {_column_list(frame)}.")

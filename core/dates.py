@@ -62,14 +62,9 @@ def parse_dates(cells: pd.Series, column: str, *, strict: bool = True) -> Parsed
             notes.append(format_note)
 
     if getattr(parsed.dt, "tz", None) is not None:
-        offsets = sorted({str(ts.utcoffset()) for ts in parsed.dropna().head(5000)})
-        if len(offsets) > 1:
-            notes.append(f"Timestamps carried several UTC offsets; all were converted to UTC.")
-        else:
-            notes.append(f"Timestamps carried the UTC offset {offsets[0] if offsets else ''}; local times were kept and the offset dropped.")
-            parsed = parsed.dt.tz_localize(None)
-        if parsed.dt.tz is not None:
-            parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
+        offsets = sorted({_offset_text(ts) for ts in parsed.dropna().head(5000)})
+        notes.append(f"Timestamps carried the UTC offset {offsets[0] if offsets else ''}; local times were kept and the offset dropped.")
+        parsed = parsed.dt.tz_localize(None)
 
     filled = cells.notna() & (cells.astype(str).str.strip() != "")
     bad = filled & parsed.isna()
@@ -99,6 +94,12 @@ def parse_dates(cells: pd.Series, column: str, *, strict: bool = True) -> Parsed
     return ParsedDates(parsed.astype("datetime64[ns]"), tuple(notes))
 
 
+def _offset_text(ts: pd.Timestamp) -> str:
+    minutes = int(ts.utcoffset().total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
 def _all_integer_text(cells: pd.Series) -> bool:
     sample = cells.dropna().astype(str).str.strip().head(200)
     sample = sample[sample != ""]
@@ -118,37 +119,51 @@ def _from_epoch(cells: pd.Series, column: str):
     return None, ""
 
 
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{2,4})")
+
+
+def _day_first(present: pd.Series) -> bool:
+    """European 31.12.2024, or any date whose first number cannot be a month."""
+    parts = present.head(5000).str.extract(_NUMERIC_DATE)
+    parts = parts.dropna()
+    if parts.empty:
+        return False
+    first, sep, second = parts[0].astype(int), parts[1], parts[2].astype(int)
+    if (second > 12).any():
+        return False
+    return bool((first > 12).any() or (sep == ".").mean() > 0.5)
+
+
 def _from_text(text: pd.Series):
     present = text[text != ""]
     if present.empty:
         return pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]"), ""
+    cells = text.where(text != "", None)
+    day_first = _day_first(present)
+    note = "Dates were read day first (31.12.2024 style)." if day_first else ""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for fmt in ("ISO8601", None):
             try:
-                parsed = pd.to_datetime(text.where(text != "", None), format=fmt, errors="raise")
-                return parsed, ""
-            except (ValueError, TypeError, OverflowError):
-                pass
+                return pd.to_datetime(cells, format=fmt, dayfirst=day_first, errors="raise"), note
             except pd.errors.OutOfBoundsDatetime:
                 break
+            except (ValueError, TypeError, OverflowError) as error:
+                if "offset" in str(error).lower() or "timezone" in str(error).lower():
+                    try:
+                        parsed = pd.to_datetime(cells, format="ISO8601", utc=True, errors="raise")
+                        return parsed.dt.tz_localize(None), "Timestamps carried several UTC offsets; all were converted to UTC."
+                    except (ValueError, TypeError):
+                        pass
         # Several formats, or a few bad cells: read each cell on its own.
         try:
-            parsed = pd.to_datetime(text.where(text != "", None), format="mixed", errors="coerce")
+            parsed = pd.to_datetime(cells, format="mixed", dayfirst=day_first, errors="coerce")
         except (ValueError, TypeError):
-            parsed = text.map(_one_date)
-            parsed = pd.to_datetime(parsed, errors="coerce", utc=True)
-            return parsed, "Dates were written in several ways (or several time zones); each was read on its own and converted to UTC."
+            parsed = pd.to_datetime(cells, format="mixed", dayfirst=day_first, errors="coerce", utc=True).dt.tz_localize(None)
+            return parsed, "Dates were written in several ways or time zones; each was read on its own and converted to UTC."
     if _has_formats_mix(present):
         return parsed, "Dates were written in several formats; each was read on its own. Check that day and month were not swapped."
-    return parsed, ""
-
-
-def _one_date(value: str):
-    try:
-        return pd.Timestamp(value) if value else pd.NaT
-    except (ValueError, OverflowError):
-        return pd.NaT
+    return parsed, note
 
 
 def _has_formats_mix(present: pd.Series) -> bool:
@@ -178,7 +193,10 @@ def infer_frequency(index: pd.DatetimeIndex, requested: str | None = None) -> tu
             raise DataError(f"'{requested}' is not a frequency this app knows; use e.g. h, 30min, D, W, MS or QS.") from None
         return offset.freqstr, f"Frequency set to {describe_frequency(offset.freqstr)} as chosen."
     unique = index.unique()
-    inferred = pd.infer_freq(unique) if len(unique) >= 3 else None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pandas 4 returns an offset here; we want its string
+        inferred = pd.infer_freq(unique) if len(unique) >= 3 else None
+    inferred = getattr(inferred, "freqstr", inferred)
     if inferred:
         return inferred, f"Frequency detected: {describe_frequency(inferred)}."
     deltas = np.diff(unique.asi8) / 1e9
@@ -201,7 +219,7 @@ def infer_frequency(index: pd.DatetimeIndex, requested: str | None = None) -> tu
 
 def _base(freq: str) -> tuple[int, str]:
     offset = pd.tseries.frequencies.to_offset(freq)
-    name = offset.name
+    name = offset.rule_code
     n = offset.n
     for key in ("min", "h", "B", "D", "W", "M", "Q", "Y"):
         if name.startswith(key) or (key == "M" and name in ("MS", "ME")):

@@ -1,0 +1,19 @@
+"""LSTM Lens: page config and navigation, nothing else."""
+from pathlib import Path
+
+import streamlit as st
+
+st.set_page_config(page_title="LSTM Lens", page_icon="🔎", layout="wide")
+
+_PAGES = [
+    ("pages/data.py", "Data", ":material/table_chart:"),
+    ("pages/train.py", "Train", ":material/model_training:"),
+    ("pages/compare.py", "Compare", ":material/compare_arrows:"),
+    ("pages/gates.py", "Inside the LSTM", ":material/memory:"),
+    ("pages/learn.py", "Learn", ":material/school:"),
+    ("pages/runs.py", "Runs", ":material/history:"),
+    ("pages/batch.py", "Batch", ":material/stacks:"),
+]
+_HERE = Path(__file__).parent
+pages = [st.Page(path, title=title, icon=icon, default=i == 0) for i, (path, title, icon) in enumerate(_PAGES) if (_HERE / path).exists()]
+st.navigation(pages).run()

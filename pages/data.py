@@ -1,0 +1,139 @@
+"""Data page: choose a sample or upload a file, map its columns, clean it, explore it."""
+import streamlit as st
+
+from core import charts, explore
+from core.dates import describe_frequency
+from core.data import DUPLICATE_RULES, FILL_RULES, detect_columns, read_table, to_series
+from core.errors import DataError
+from core.samples import SAMPLES, get_sample
+from ui.state import DATASET, Dataset, content_hash, current_dataset, next_step, plain, show_error
+
+
+@st.cache_data(show_spinner="Reading the file…", max_entries=8)
+def load_table(data: bytes, filename: str):
+    frame = read_table(data, filename)
+    return frame, detect_columns(frame)
+
+
+@st.cache_data(show_spinner="Cleaning…", max_entries=32)
+def clean(data: bytes, filename: str, settings: dict):
+    frame, _ = load_table(data, filename)
+    return to_series(frame, **settings)
+
+
+@st.cache_data(max_entries=32)
+def explore_series(y, season: int):
+    return explore.summary(y), explore.decompose(y, season), explore.correlations(y, max(40, 2 * season + 4))
+
+
+st.title("Data")
+st.caption("Pick a real sample or upload your own series. Every cleaning step is listed below the chart.")
+
+source = st.radio("Source", ["Sample", "Upload a file"], horizontal=True, key="data_source")
+if source == "Sample":
+    keys = [s.key for s in SAMPLES]
+    key = st.selectbox("Sample", keys, format_func=lambda k: get_sample(k).title, key="sample_key")
+    sample = get_sample(key)
+    st.caption(sample.about + " Source and licence: sample_data/README.md.")
+    data, filename = sample.read_bytes(), sample.file
+else:
+    upload = st.file_uploader(
+        "CSV, TSV, TXT, Excel (.xlsx) or Parquet; a date column and one or more number columns",
+        type=["csv", "tsv", "txt", "xlsx", "parquet"], key="upload",
+    )
+    if upload is None:
+        kept = current_dataset()
+        if kept is not None:
+            st.info(f"Still working with **{plain(kept.name)}**. Upload a file to replace it.")
+        st.stop()
+    data, filename = upload.getvalue(), upload.name
+
+try:
+    frame, guess = load_table(data, filename)
+except DataError as error:
+    show_error(error)
+    kept = current_dataset()
+    if kept is not None:
+        st.info(f"Your earlier series **{plain(kept.name)}** is still loaded on the other pages.")
+    st.stop()
+
+for note in frame.attrs.get("read_notes", []):
+    st.caption(f"ℹ️ {plain(note)}")
+with st.expander(f"Preview: {len(frame):,} rows × {frame.shape[1]} columns", expanded=False):
+    st.dataframe(frame.head(200), width="stretch")
+
+st.subheader("Columns")
+columns = list(frame.columns)
+c1, c2, c3 = st.columns(3)
+date_col = c1.selectbox("Date column", columns, index=columns.index(guess.date) if guess.date in columns else 0,
+                        help="The column with timestamps. Detected automatically; change it if the guess is wrong.")
+value_options = [c for c in columns if c != date_col] or columns
+default_target = guess.target if guess.target in value_options else value_options[0]
+target = c2.selectbox("Value to forecast", value_options, index=value_options.index(default_target),
+                      help="The number column the models learn to forecast.")
+id_options = ["(one series)"] + [c for c in columns if c not in (date_col, target)]
+id_col = c3.selectbox("Series id (long format)", id_options,
+                      index=id_options.index(guess.id) if guess.id in id_options else 0,
+                      help="For files holding several series in long format (unique_id, ds, y): the column naming each series.")
+id_col = None if id_col == "(one series)" else id_col
+series_id = None
+if id_col:
+    ids = sorted(frame[id_col].astype(str).unique())
+    series_id = st.selectbox(f"Which series ({len(ids):,} in the file)", ids)
+covariate_options = [c for c in guess.numeric if c not in (target, date_col, id_col)]
+covariates = st.multiselect("Covariates (extra inputs for the LSTM)", covariate_options,
+                            default=covariate_options if len(covariate_options) <= 6 else [],
+                            help="Other number columns measured at the same times. Only the LSTM uses them; baselines ignore them.")
+
+with st.expander("Cleaning options"):
+    o1, o2, o3, o4 = st.columns(4)
+    duplicates = o1.selectbox("Duplicate timestamps", DUPLICATE_RULES, help="How to combine rows that share a timestamp.")
+    resample = o2.selectbox("Off-grid timestamps", DUPLICATE_RULES, help="Aggregation used when timestamps do not sit on one regular grid.")
+    fill = o3.selectbox("Gaps", FILL_RULES, help="interpolate: straight line between neighbours; ffill: repeat the last value; leave: keep gaps.")
+    freq = o4.text_input("Frequency", "", placeholder="auto", help="Leave empty to detect. Otherwise a pandas alias: h, 30min, D, W, MS, QS …")
+    log = st.checkbox("Log transform", help="Model log(value); useful for growth with seasonality that scales with the level. Needs positive values.")
+
+settings = dict(date=date_col, target=target, id_column=id_col, series_id=series_id, covariates=tuple(covariates),
+                duplicates=duplicates, freq=freq.strip() or None, resample=resample, fill=fill, log=log)
+try:
+    cleaned = clean(data, filename, settings)
+except DataError as error:
+    show_error(error)
+    kept = current_dataset()
+    if kept is not None:
+        st.info(f"Your earlier series **{plain(kept.name)}** is still loaded on the other pages.")
+    st.stop()
+
+name = filename if not series_id else f"{filename} · {series_id}"
+digest = content_hash(data)
+previous = current_dataset()
+if previous is None or previous.digest != digest or previous.settings != settings:
+    st.session_state[DATASET] = Dataset(name=name, digest=digest, clean=cleaned, settings=settings)
+
+y = cleaned.y
+st.plotly_chart(charts.series_chart(y, f"{name}: {target}"), width="stretch", key="series_chart")
+
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("Points", f"{len(y):,}")
+m2.metric("Frequency", describe_frequency(cleaned.freq), help=f"pandas alias: {cleaned.freq}")
+m3.metric("Suggested season", cleaned.season, help=f"Candidates for this frequency: {', '.join(map(str, cleaned.season_options))}. Picked by autocorrelation.")
+m4.metric("Covariates", len(covariates))
+
+st.subheader("Cleaning report")
+with st.container(border=True):
+    for line in cleaned.report:
+        st.markdown(f"- {plain(line)}")
+
+season = st.select_slider("Season for the charts below", options=sorted(set(cleaned.season_options) | {cleaned.season}), value=cleaned.season)
+stats, parts, corr = explore_series(y, int(season))
+tab1, tab2, tab3 = st.tabs(["Decomposition", "Autocorrelation", "Summary"])
+with tab1:
+    if parts is None:
+        st.info(f"STL needs at least two full seasons ({2 * season + 1} points) and no gaps; this series has {len(y)} points.")
+    else:
+        st.plotly_chart(charts.decomposition_chart(parts, int(season)), width="stretch", key="stl_chart")
+with tab2:
+    st.plotly_chart(charts.correlation_chart(corr, int(season)), width="stretch", key="acf_chart")
+with tab3:
+    st.dataframe(stats, hide_index=True, width="content")
+next_step("pages/train.py", "Next: train models on this series")

@@ -1,0 +1,48 @@
+"""The app and its Data page through Streamlit's AppTest: what a user sees, no exceptions."""
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.samples import SAMPLES
+from tests.conftest import ROOT
+
+
+def open_app():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_app_opens_on_data_page_with_a_sample_charted():
+    at = open_app()
+    assert at.title[0].value == "Data"
+    assert len(at.get("plotly_chart")) == 3  # series, STL, ACF/PACF
+    assert at.metric[0].value == "144"
+    assert "dataset" in at.session_state
+
+
+@pytest.mark.parametrize("key", [s.key for s in SAMPLES])
+def test_each_sample_renders(key):
+    at = open_app()
+    at.selectbox(key="sample_key").set_value(key).run()
+    assert not at.exception
+    assert not at.error
+    assert len(at.get("plotly_chart")) >= 2
+    assert at.session_state["dataset"].name.endswith(".csv")
+
+
+def test_cleaning_report_lists_filled_gaps():
+    at = open_app()
+    at.selectbox(key="sample_key").set_value("co2").run()
+    texts = [m.value for m in at.markdown]
+    assert any("59 missing value\\(s\\) in 'co2\\_ppm' filled by linear interpolation" in t for t in texts)
+
+
+def test_bad_frequency_shows_an_error_and_keeps_the_series():
+    at = open_app()
+    before = at.session_state["dataset"]
+    at.text_input[0].set_value("fortnightly-ish").run()
+    assert not at.exception
+    assert "'fortnightly-ish' is not a frequency this app knows" in at.error[0].value
+    assert at.session_state["dataset"] is before
+    assert any("still loaded" in i.value for i in at.info)
