@@ -34,9 +34,28 @@ def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
     return fig
 
 
+def thin(y: pd.Series, max_points: int = 20_000) -> pd.Series:
+    """At most ~max_points for drawing: each bucket keeps its minimum and maximum, so spikes stay visible."""
+    if len(y) <= max_points:
+        return y
+    size = int(np.ceil(2 * len(y) / max_points))
+    keep = []
+    values = y.to_numpy()
+    for start in range(0, len(y), size):
+        chunk = values[start:start + size]
+        if np.isnan(chunk).all():
+            keep.append(start)
+            continue
+        lo, hi = start + int(np.nanargmin(chunk)), start + int(np.nanargmax(chunk))
+        keep.extend(sorted({lo, hi}))
+    return y.iloc[keep]
+
+
 def series_chart(y: pd.Series, title: str | None = None) -> go.Figure:
     """The series on a date axis with a range slider and quick zoom buttons."""
-    fig = go.Figure(go.Scattergl(x=y.index, y=y.to_numpy(), mode="lines", name=esc(y.name), line=dict(color=HISTORY, width=1.4)))
+    shown = thin(y)
+    # Plain Scatter: the range slider does not draw WebGL traces.
+    fig = go.Figure(go.Scatter(x=shown.index, y=shown.to_numpy(), mode="lines", name=esc(y.name), line=dict(color=HISTORY, width=1.4)))
     _layout(fig, esc(title or y.name), height=430)
     fig.update_xaxes(
         rangeslider=dict(visible=True, thickness=0.08),
@@ -70,14 +89,14 @@ def correlation_chart(corr, season: int | None = None) -> go.Figure:
     for col, values in ((1, corr.acf), (2, corr.pacf)):
         lags = corr.lags[1:]
         vals = values[1:]
-        colors = [PALETTE[1] if abs(v) > corr.band else "#94a3b8" for v in vals]
+        colors = [PALETTE[0] if abs(v) > corr.band else "#cbd5e1" for v in vals]
         fig.add_trace(go.Bar(x=lags, y=vals, marker_color=colors, name="ACF" if col == 1 else "PACF",
                              hovertemplate="lag %{x}: %{y:.3f}<extra></extra>"), row=1, col=col)
         for sign in (1, -1):
             fig.add_hline(y=sign * corr.band, line=dict(color="#64748b", dash="dash", width=1), row=1, col=col)
         if season and season < len(corr.lags):
             fig.add_vline(x=season, line=dict(color=PALETTE[2], dash="dot", width=1), row=1, col=col)
-    _layout(fig, "Correlation with the past (dashed: 95% band for white noise; dotted: seasonal lag)", height=360)
+    _layout(fig, "Correlation with the past (blue: outside the dashed 95% white-noise band; dotted: seasonal lag)", height=360)
     fig.update_layout(showlegend=False, hovermode="closest", bargap=0.3)
     fig.update_xaxes(title_text="lag")
     fig.update_yaxes(range=[-1.05, 1.05])

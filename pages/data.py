@@ -29,15 +29,16 @@ def explore_series(y, season: int):
 st.title("Data")
 st.caption("Pick a real sample or upload your own series. Every cleaning step is listed below the chart.")
 
-source = st.radio("Source", ["Sample", "Upload a file"], horizontal=True, key="data_source")
+left, right = st.columns([1, 3])
+source = left.radio("Source", ["Sample", "Upload a file"], key="data_source")
 if source == "Sample":
     keys = [s.key for s in SAMPLES]
-    key = st.selectbox("Sample", keys, format_func=lambda k: get_sample(k).title, key="sample_key")
+    key = right.selectbox("Sample", keys, format_func=lambda k: get_sample(k).title, key="sample_key")
     sample = get_sample(key)
-    st.caption(sample.about + " Source and licence: sample_data/README.md.")
+    right.caption(sample.about + " Source and licence: sample_data/README.md.")
     data, filename = sample.read_bytes(), sample.file
 else:
-    upload = st.file_uploader(
+    upload = right.file_uploader(
         "CSV, TSV, TXT, Excel (.xlsx) or Parquet; a date column and one or more number columns",
         type=["csv", "tsv", "txt", "xlsx", "parquet"], key="upload",
     )
@@ -62,9 +63,8 @@ for note in frame.attrs.get("read_notes", []):
 with st.expander(f"Preview: {len(frame):,} rows × {frame.shape[1]} columns", expanded=False):
     st.dataframe(frame.head(200), width="stretch")
 
-st.subheader("Columns")
 columns = list(frame.columns)
-c1, c2, c3 = st.columns(3)
+c1, c2, c3, c4 = st.columns(4)
 date_col = c1.selectbox("Date column", columns, index=columns.index(guess.date) if guess.date in columns else 0,
                         help="The column with timestamps. Detected automatically; change it if the guess is wrong.")
 value_options = [c for c in columns if c != date_col] or columns
@@ -79,9 +79,9 @@ id_col = None if id_col == "(one series)" else id_col
 series_id = None
 if id_col:
     ids = sorted(frame[id_col].astype(str).unique())
-    series_id = st.selectbox(f"Which series ({len(ids):,} in the file)", ids)
+    series_id = c3.selectbox(f"Which series ({len(ids):,} in the file)", ids)
 covariate_options = [c for c in guess.numeric if c not in (target, date_col, id_col)]
-covariates = st.multiselect("Covariates (extra inputs for the LSTM)", covariate_options,
+covariates = c4.multiselect("Covariates (extra inputs for the LSTM)", covariate_options,
                             default=covariate_options if len(covariate_options) <= 6 else [],
                             help="Other number columns measured at the same times. Only the LSTM uses them; baselines ignore them.")
 
@@ -124,7 +124,9 @@ with st.container(border=True):
     for line in cleaned.report:
         st.markdown(f"- {plain(line)}")
 
-season = st.select_slider("Season for the charts below", options=sorted(set(cleaned.season_options) | {cleaned.season}), value=cleaned.season)
+season_choices = sorted(set(cleaned.season_options) | {cleaned.season})
+season = st.radio("Season for the charts below", season_choices, index=season_choices.index(cleaned.season), horizontal=True,
+                  help="Seasonal period in steps: the decomposition and the dotted lag use it.")
 stats, parts, corr = explore_series(y, int(season))
 tab1, tab2, tab3 = st.tabs(["Decomposition", "Autocorrelation", "Summary"])
 with tab1:

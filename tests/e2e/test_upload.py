@@ -1,0 +1,36 @@
+"""A new user uploads a CSV through the real file uploader and sees it charted and cleaned."""
+import pytest
+
+from tests.conftest import AWKWARD
+from tests.e2e.conftest import assert_no_exception, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+
+def test_upload_csv_shows_chart_and_cleaning_report(server, page):
+    page.goto(server)
+    page.get_by_text("Data", exact=True).first.wait_for(timeout=60_000)
+    page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=60_000)  # sample charted on arrival
+    page.get_by_text("Upload a file").click()
+    wait_idle(page)
+    page.locator('input[type="file"]').set_input_files(str(AWKWARD / "text_in_numbers.csv"))
+    page.get_by_text("Cleaning report").wait_for(timeout=60_000)
+    wait_idle(page)
+    page.get_by_text("2 non-numeric cells in 'value'").wait_for(timeout=30_000)
+    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 2
+    assert page.locator(".js-plotly-plot").count() >= 1
+    assert_no_exception(page)
+    assert not page.console_errors, page.console_errors
+
+
+def test_bad_upload_shows_a_sentence_not_a_traceback(server, page):
+    page.goto(server)
+    page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=60_000)
+    page.get_by_text("Upload a file").click()
+    wait_idle(page)
+    page.locator('input[type="file"]').set_input_files(str(AWKWARD / "ragged_rows.csv"))
+    alert = page.locator('[data-testid="stAlertContentError"]')
+    alert.wait_for(timeout=60_000)
+    assert "Line 3 of 'ragged_rows.csv' has 4 fields where the header has 2" in alert.inner_text()
+    assert_no_exception(page)
+    assert page.get_by_text("is still loaded on the other pages").count() == 1
