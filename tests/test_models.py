@@ -1,0 +1,107 @@
+"""The shared contract every registered model meets, plus each model's own behaviour."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from core import metrics as M
+from core.errors import DataError
+from core.models import REGISTRY, build_model
+
+FAST = {"lstm": dict(epochs=4, units=8, patience=2), "arima": dict(max_models=12)}
+
+
+def seasonal_series(n=120, season=12, seed=1):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    values = 50 + 0.3 * t + 8 * np.sin(2 * np.pi * t / season) + rng.normal(0, 1, n)
+    return pd.Series(values, index=pd.date_range("2010-01-01", periods=n, freq="MS"), name="y")
+
+
+@pytest.mark.parametrize("key", list(REGISTRY))
+def test_contract(key):
+    series = seasonal_series()
+    horizon = 12
+    model = build_model(key, season=12, horizon=horizon, **FAST.get(key, {}))
+    with pytest.raises(ValueError):
+        model.predict(horizon)
+    forecast = model.fit(series).predict(horizon)
+    assert len(forecast.mean) == len(forecast.lower) == len(forecast.upper) == horizon
+    assert forecast.index[0] == series.index[-1] + series.index.freq
+    assert forecast.index.freq == series.index.freq or pd.infer_freq(forecast.index) == "MS"
+    assert np.all(forecast.lower <= forecast.mean + 1e-9) and np.all(forecast.mean <= forecast.upper + 1e-9)
+    assert np.all(np.isfinite(forecast.mean))
+    again = build_model(key, season=12, horizon=horizon, **FAST.get(key, {})).fit(series).predict(horizon)
+    np.testing.assert_allclose(again.mean, forecast.mean, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(again.upper, forecast.upper, rtol=1e-6, atol=1e-6)
+
+
+def test_seasonal_model_without_season_says_why():
+    with pytest.raises(DataError, match="needs a season of at least 2"):
+        build_model("snaive", season=1, horizon=3)
+
+
+def test_models_refuse_gaps():
+    series = seasonal_series()
+    series.iloc[5] = np.nan
+    with pytest.raises(DataError, match="without gaps"):
+        build_model("regression", season=12, horizon=3).fit(series)
+
+
+def test_arima_recovers_a_simulated_process():
+    rng = np.random.default_rng(3)
+    n = 600
+    noise = rng.normal(0, 1, n)
+    diff = np.zeros(n)
+    for t in range(1, n):
+        diff[t] = 0.6 * diff[t - 1] + noise[t]
+    series = pd.Series(np.cumsum(diff) + 100, index=pd.date_range("2020-01-01", periods=n, freq="D"))
+    model = build_model("arima", season=1, horizon=10).fit(series)
+    order = model.order_
+    assert (order.p, order.d, order.q) == (1, 1, 0)
+    ar = [v for name, v in zip(model.result_.param_names, model.result_.params) if name.startswith("ar.")]
+    assert ar[0] == pytest.approx(0.6, abs=0.08)
+
+
+def test_arima_manual_order():
+    series = seasonal_series()
+    model = build_model("arima", season=12, horizon=6, order=(1, 1, 1), seasonal_order=(0, 1, 1)).fit(series)
+    assert model.description.startswith("ARIMA(1,1,1)(0,1,1)[12]")
+
+
+def test_regression_learns_trend_and_season():
+    series = seasonal_series(n=144)
+    train, test = series.iloc[:-12], series.iloc[-12:]
+    forecast = build_model("regression", season=12, horizon=12).fit(train).predict(12)
+    naive = build_model("snaive", season=12, horizon=12).fit(train).predict(12)
+    assert M.mae(test, forecast.mean) < 0.5 * M.mae(test, naive.mean)
+
+
+@pytest.mark.slow
+def test_lstm_learns_a_sine_wave_better_than_naive():
+    n, period, horizon = 400, 25, 10
+    t = np.arange(n)
+    rng = np.random.default_rng(0)
+    series = pd.Series(np.sin(2 * np.pi * t / period) + rng.normal(0, 0.05, n), index=pd.date_range("2021-01-01", periods=n, freq="h"))
+    train, test = series.iloc[:-horizon], series.iloc[-horizon:]
+    model = build_model("lstm", season=period, horizon=horizon, epochs=40, units=16, patience=8).fit(train)
+    lstm_error = M.mae(test, model.predict(horizon).mean)
+    naive_error = M.mae(test, build_model("naive", season=1, horizon=horizon).fit(train).predict(horizon).mean)
+    assert lstm_error < 0.5 * naive_error
+    assert model.epochs_run_ >= 1 and len(model.history_["val_loss"]) == model.epochs_run_
+
+
+def test_lstm_refuses_a_too_short_series_and_a_longer_horizon():
+    series = seasonal_series(n=30)
+    with pytest.raises(DataError, match="too short for an LSTM with lookback"):
+        build_model("lstm", season=12, horizon=12, lookback=24, epochs=1).fit(series)
+    model = build_model("lstm", season=12, horizon=3, epochs=1, units=4).fit(seasonal_series())
+    with pytest.raises(DataError, match="trained to forecast 3 steps"):
+        model.predict(5)
+
+
+def test_lstm_uses_covariates():
+    series = seasonal_series()
+    cov = pd.DataFrame({"x": np.arange(len(series), dtype=float)}, index=series.index)
+    model = build_model("lstm", season=12, horizon=6, epochs=2, units=4).fit(series, cov)
+    assert model.model_.input_shape[-1] == 3  # change, level, covariate
+    assert model.covariate_names_ == ["x"]
