@@ -56,3 +56,31 @@ def next_step(path: str, label: str) -> None:
 
     if (Path(__file__).resolve().parent.parent / path).exists():
         st.page_link(path, label=label, icon=":material/arrow_forward:")
+
+
+@dataclass
+class TrainingRun:
+    """What the Train page hands to Compare, Inside the LSTM and Learn."""
+
+    dataset: Dataset
+    specs: list
+    evaluation: object          # core.evaluation.Evaluation
+    test_size: int
+    horizon: int
+    season: int
+    level: float
+    future: dict | None = None  # key -> Forecast past the end of the data
+    run_id: str | None = None
+
+
+def current_run() -> TrainingRun | None:
+    return st.session_state.get(RESULTS)
+
+
+def require_run() -> TrainingRun:
+    run = current_run()
+    if run is None:
+        st.info("Nothing trained yet. Open **Train**, pick models and press **Train models**.")
+        st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
+        st.stop()
+    return run

@@ -60,6 +60,16 @@ class LinearRegression(FittedGuard):
         self.series_ = series
         return self
 
+    def describe(self) -> str:
+        self._require_fit()
+        parts = ["OLS: intercept"] + (["linear trend"] if self.trend else [])
+        if self.season > 1:
+            from core.features import default_pairs
+            parts.append(f"Fourier({self.season}, K={self.fourier or default_pairs(self.season)})")
+        if self.lags_:
+            parts.append("lags " + ", ".join(map(str, self.lags_)))
+        return " + ".join(parts) + f"; R² {self.result_.rsquared:.3f}"
+
     def predict(self, horizon: int) -> Forecast:
         self._require_fit()
         horizon = check_horizon(horizon)

@@ -1,0 +1,24 @@
+"""CSV exports that spreadsheet programs cannot mistake for formulas."""
+from __future__ import annotations
+
+import pandas as pd
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Prefix a quote to text that a spreadsheet would run as a formula (OWASP CSV injection advice)."""
+    return "'" + text if isinstance(text, str) and text.startswith(_FORMULA_START) else text
+
+
+def safe_csv(frame: pd.DataFrame) -> bytes:
+    """CSV bytes in which no text cell or header starts a live formula; numbers stay numbers."""
+    out = frame.copy()
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda v: neutralise(v) if isinstance(v, str) else v)
+    if out.index.name is not None or not isinstance(out.index, pd.RangeIndex):
+        out = out.reset_index()
+        out.columns = [neutralise(str(c)) for c in out.columns]
+    return out.to_csv(index=False).encode("utf-8")

@@ -1,0 +1,114 @@
+"""Compare page: every forecast on one chart, the leaderboard, errors, backtest, future forecast, downloads."""
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core import charts
+from core.errors import DataError
+from core.evaluation import backtest, backtest_summary, fit_predict
+from core.export import safe_csv
+from core.tables import styled_leaderboard
+from ui.state import RESULTS, next_step, plain, require_run, show_error
+
+st.title("Compare")
+run = require_run()
+evaluation = run.evaluation
+ok = evaluation.ok()
+if not ok:
+    st.error("No model finished. See the messages on the Train page and train again.")
+    st.stop()
+labels = [r.label for r in ok.values()]
+colors = charts.model_colors(labels)
+st.caption(f"**{plain(run.dataset.name)}** · test part: last {run.test_size} points · interval {run.level:.0%} · season {run.season}")
+
+for result in evaluation.results.values():
+    if result.error:
+        st.warning(f"{result.label} is missing from the comparison: {result.error}")
+
+c1, c2 = st.columns([3, 1])
+show = c1.multiselect("Show intervals for", labels, default=[l for l in labels if l in ("ARIMA", "LSTM")][:2],
+                      help="Shaded bands: the range each model expects the actual to fall in, at the interval level.")
+history_span = c2.select_slider("History shown", ["4 seasons", "10 seasons", "all"], value="4 seasons")
+train = evaluation.train
+if history_span != "all":
+    keep = max((4 if history_span.startswith("4") else 10) * max(run.season, 2), 3 * run.test_size)
+    train = train.iloc[-keep:]
+forecasts = [r.forecast for r in ok.values()]
+st.plotly_chart(charts.forecast_chart(train, evaluation.actual, forecasts, set(show), "Forecasts of the held-out part", colors),
+                width="stretch", key="forecast_chart")
+
+st.subheader("Leaderboard")
+board = evaluation.leaderboard()
+board_ok = board[board["status"] == "ok"].reset_index(drop=True)
+metric_cols = ["MASE", "sMAPE", "MAE", "RMSE", "MAPE", "coverage", "MSIS", "skill vs seasonal naive", "fit s", "predict s"]
+st.dataframe(styled_leaderboard(board_ok, metric_cols, run.level), hide_index=True, width="stretch")
+notes = []
+for r in ok.values():
+    reason = getattr(r.metrics.get("MAPE"), "reason", None)
+    if reason:
+        notes.append(reason)
+        break
+st.caption("Best first by MASE (error relative to the in-sample seasonal-naive error; below 1 beats it). Green: best in its column; "
+           "coverage: closest to the target level. " + " ".join(notes))
+with st.expander("Model details"):
+    for r in ok.values():
+        st.markdown(f"**{plain(r.label)}**: {plain(r.description) or '—'}" + (f"  \n*Warnings:* {plain(r.notes)}" if r.notes and "Traceback" not in r.notes else ""))
+
+tab1, tab2, tab3, tab4 = st.tabs(["Error by step", "Residuals", "Backtest", "Future forecast"])
+with tab1:
+    st.plotly_chart(charts.error_by_step_chart(evaluation.errors_by_step(), colors), width="stretch", key="step_chart")
+with tab2:
+    st.plotly_chart(charts.residual_chart(evaluation.actual, forecasts, colors), width="stretch", key="residual_chart")
+with tab3:
+    st.caption("Rolling origin: refit every model at several cut-off points and score each forecast. Slower, but one lucky test part cannot decide.")
+    b1, b2, b3, b4 = st.columns(4)
+    origins = b1.number_input("Origins", 1, 20, 3)
+    stride = b2.number_input("Stride (steps)", 1, max(1, len(evaluation.train)), max(1, run.test_size))
+    window = b3.selectbox("Training window", ["expanding", "sliding"])
+    include_lstm = b4.checkbox("Include LSTM (slow)", value=False)
+    if st.button("Run backtest"):
+        specs = [s for s in run.specs if s.key in ok and (include_lstm or s.key != "lstm")]
+        bar = st.progress(0.0, text="Backtest")
+        series = pd.concat([evaluation.train, evaluation.actual])
+        clean = run.dataset.clean
+        try:
+            rows = backtest(clean.y, specs, run.test_size, origins=int(origins), stride=int(stride), season=run.season, window=window,
+                            level=run.level, covariates=clean.covariates, season_options=clean.season_options, log=clean.log,
+                            on_progress=lambda f, m: bar.progress(f, text=m))
+            st.session_state["backtest_rows"] = rows
+        except DataError as error:
+            show_error(error)
+    rows = st.session_state.get("backtest_rows")
+    if rows is not None and not rows.empty:
+        st.dataframe(backtest_summary(rows), hide_index=True, width="stretch")
+        if "MASE" in rows:
+            st.plotly_chart(charts.backtest_chart(rows, "MASE", colors), width="stretch", key="backtest_chart")
+        st.download_button("Download backtest (CSV)", safe_csv(rows), "backtest.csv", "text/csv")
+with tab4:
+    st.caption(f"Refit every model on all {len(run.dataset.clean.y):,} points and forecast {run.horizon} steps past the end.")
+    if st.button("Forecast the future"):
+        clean = run.dataset.clean
+        future = {}
+        bar = st.progress(0.0, text="Refitting")
+        for i, spec in enumerate(s for s in run.specs if s.key in ok):
+            bar.progress(i / len(ok), text=f"Refitting {spec.label}")
+            result = fit_predict(spec, clean.y, clean.covariates, run.horizon, season=run.season, level=run.level,
+                                 season_options=clean.season_options, log=clean.log)
+            if result.error:
+                st.warning(f"{spec.label}: {result.error}")
+            else:
+                future[spec.key] = result.forecast
+        bar.progress(1.0, text="Done")
+        run.future = future
+    if run.future:
+        full = np.exp(run.dataset.clean.y) if run.dataset.clean.log else run.dataset.clean.y
+        st.plotly_chart(charts.forecast_chart(full.iloc[-10 * max(run.season, 12):], None, list(run.future.values()), set(show),
+                                              "Forecast past the end of the data", colors), width="stretch", key="future_chart")
+        frame = pd.concat([f.to_frame() for f in run.future.values()])
+        st.download_button("Download future forecasts (CSV)", safe_csv(frame), "future_forecasts.csv", "text/csv")
+
+st.subheader("Downloads")
+d1, d2 = st.columns(2)
+d1.download_button("Forecasts of the test part (CSV)", safe_csv(evaluation.forecasts_frame()), "forecasts.csv", "text/csv", key="dl_forecasts")
+d2.download_button("Metrics (CSV)", safe_csv(board.drop(columns=["key"])), "metrics.csv", "text/csv", key="dl_metrics")
+next_step("pages/gates.py", "Next: look inside the LSTM")
