@@ -149,8 +149,8 @@ def check_split(n: int, test_size: int) -> None:
     if test_size < 1:
         raise DataError("The test part must hold at least 1 point.")
     if n - test_size < 8:
-        raise DataError(f"A test part of {test_size} points leaves {n - test_size} for training; keep at least 8 "
-                        f"(this series has {n}). Use a smaller test size.")
+        raise DataError(f"The series has {n} points, too few for a test part of {test_size}: at least 8 must stay for training. "
+                        f"Use a test size of at most {max(0, n - 8)}, or a longer series.")
 
 
 def holdout(series: pd.Series, specs: list[ModelSpec], test_size: int, *, season: int, level: float = 0.9,

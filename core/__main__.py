@@ -1,0 +1,178 @@
+"""Headless command line: python -m core {forecast,batch} ...
+
+Bad input prints one line on stderr and exits with status 2; never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2
+        sys.stderr.write(f"error: {message} (see python -m core {self.prog.split()[-1] if ' ' in self.prog else ''} --help)\n")
+        sys.exit(2)
+
+
+def _models(text: str) -> list[str]:
+    from core.models import REGISTRY
+
+    keys = [k.strip().lower() for k in text.split(",") if k.strip()]
+    unknown = [k for k in keys if k not in REGISTRY]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown model(s) {', '.join(unknown)}; choose from {', '.join(REGISTRY)}")
+    return keys
+
+
+def _read(path: str):
+    from core.data import read_table
+    from core.errors import DataError
+
+    file = Path(path)
+    if not file.is_file():
+        raise DataError(f"There is no file '{path}'. Check the path.")
+    return read_table(file.read_bytes(), file.name)
+
+
+def _out_dir(path: str) -> Path:
+    out = Path(path)
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def _print_table(frame, columns):
+    import pandas as pd
+
+    with pd.option_context("display.width", 160, "display.max_columns", 20, "display.float_format", "{:.4g}".format):
+        print(frame[[c for c in columns if c in frame.columns]].to_string(index=False))
+
+
+def cmd_forecast(args) -> int:
+    from core.data import detect_columns, to_series
+    from core.defaults import default_test_size
+    from core.evaluation import ModelSpec, fit_predict, holdout
+    from core.export import safe_csv
+
+    frame = _read(args.file)
+    guess = detect_columns(frame)
+    date = args.date or guess.date
+    target = args.target or guess.target
+    covariates = [c.strip() for c in args.covariates.split(",")] if args.covariates else []
+    clean = to_series(frame, date=date, target=target, covariates=covariates)
+    season = args.season or clean.season
+    test_size = args.test_size or args.horizon
+    specs = [ModelSpec(k) for k in args.models]
+    print(f"{Path(args.file).name}: '{target}' by '{date}', {len(clean.y):,} points, frequency {clean.freq}, season {season}; "
+          f"test part {test_size}, horizon {args.horizon}", file=sys.stderr)
+    for line in clean.report:
+        print(f"  cleaning: {line}", file=sys.stderr)
+
+    def progress_for(spec):
+        return lambda f, m: None
+
+    started = time.perf_counter()
+    evaluation = holdout(clean.y, specs, test_size, season=season, level=args.level, covariates=clean.covariates,
+                         season_options=clean.season_options, log=clean.log, on_model_progress=progress_for)
+    board = evaluation.leaderboard()
+    forecasts = evaluation.forecasts_frame()
+    forecasts.insert(0, "part", "test")
+    if args.future:
+        import pandas as pd
+
+        parts = [forecasts]
+        for spec in specs:
+            if spec.key in evaluation.ok():
+                result = fit_predict(spec, clean.y, clean.covariates, args.horizon, season=season, level=args.level,
+                                     season_options=clean.season_options, log=clean.log)
+                if result.error is None:
+                    f = result.forecast.to_frame().reset_index()
+                    f.columns = ["date", "model", "mean", "lower", "upper"]
+                    f.insert(0, "part", "future")
+                    parts.append(f)
+        forecasts = pd.concat(parts, ignore_index=True)
+    out = _out_dir(args.out)
+    (out / "forecasts.csv").write_bytes(safe_csv(forecasts))
+    (out / "metrics.csv").write_bytes(safe_csv(board.drop(columns=["key"])))
+    _print_table(board, ["model", "MASE", "sMAPE", "RMSE", "coverage", "skill vs seasonal naive", "fit s", "status"])
+    print(f"wrote {out / 'forecasts.csv'} and {out / 'metrics.csv'} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return 0
+
+
+def cmd_batch(args) -> int:
+    from core.batch import run_batch
+    from core.evaluation import ModelSpec
+    from core.export import safe_csv
+
+    frame = _read(args.file)
+    specs = [ModelSpec(k) for k in args.models]
+    started = time.perf_counter()
+
+    def progress(fraction, message):
+        print(f"[{fraction:5.1%}] {message}", file=sys.stderr, flush=True)
+
+    result = run_batch(frame, specs, args.horizon, args.season, args.level, on_progress=progress)
+    out = _out_dir(args.out)
+    (out / "metrics.csv").write_bytes(safe_csv(result.metrics))
+    (out / "forecasts.csv").write_bytes(safe_csv(result.forecasts))
+    (out / "summary.csv").write_bytes(safe_csv(result.summary))
+    (out / "skipped.csv").write_bytes(safe_csv(result.skipped))
+    _print_table(result.summary, ["model", "series", "sMAPE", "MASE", "OWA", "fit s"])
+    if len(result.skipped):
+        print(f"skipped {len(result.skipped)} series (reasons in skipped.csv)", file=sys.stderr)
+    print(f"wrote {out}/summary.csv, metrics.csv, forecasts.csv in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from core.models import DEFAULT_MODELS
+
+    parser = _Parser(prog="python -m core", description="LSTM Lens without the browser.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    f = sub.add_parser("forecast", help="holdout-evaluate models on one series and write forecasts.csv and metrics.csv")
+    f.add_argument("file")
+    f.add_argument("--target", help="value column (detected when not given)")
+    f.add_argument("--date", help="date column (detected when not given)")
+    f.add_argument("--covariates", help="comma-separated covariate columns for the LSTM")
+    f.add_argument("--horizon", type=int, required=True, help="steps to forecast")
+    f.add_argument("--season", type=int, help="seasonal period in steps (detected when not given)")
+    f.add_argument("--models", type=_models, default=list(DEFAULT_MODELS), help="comma-separated: naive,snaive,naive2,regression,arima,lstm")
+    f.add_argument("--test-size", type=int, help="points held out for scoring (default: the horizon)")
+    f.add_argument("--level", type=float, default=0.9, help="prediction interval level (default 0.9)")
+    f.add_argument("--future", action="store_true", help="also refit on all data and forecast past its end")
+    f.add_argument("--out", default="out", help="output folder (default ./out)")
+    f.set_defaults(run=cmd_forecast)
+    b = sub.add_parser("batch", help="many series in long format (unique_id, ds, y): per-series metrics and M4-style means")
+    b.add_argument("file")
+    b.add_argument("--horizon", type=int, required=True)
+    b.add_argument("--season", type=int, required=True)
+    b.add_argument("--models", type=_models, default=["naive", "snaive", "naive2", "regression", "arima"])
+    b.add_argument("--level", type=float, default=0.9)
+    b.add_argument("--out", default="out")
+    b.set_defaults(run=cmd_batch)
+    return parser
+
+
+def main(argv=None) -> int:
+    from core.errors import DataError
+
+    args = build_parser().parse_args(argv)
+    if getattr(args, "horizon", 1) < 1:
+        print("error: --horizon must be at least 1.", file=sys.stderr)
+        return 2
+    try:
+        return args.run(args)
+    except DataError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except (OSError, MemoryError) as error:
+        print(f"error: {type(error).__name__}: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
