@@ -1,0 +1,158 @@
+"""Replaying a trained Keras LSTM in NumPy to expose every gate at every time step.
+
+Keras keeps each LSTM layer's weights as ``kernel`` (inputs x 4U), ``recurrent_kernel``
+(U x 4U) and ``bias`` (4U) with the four blocks in the order i, f, c, o. For each step:
+
+    i_t = sigmoid(x_t W_i + h_{t-1} U_i + b_i)       input gate
+    f_t = sigmoid(x_t W_f + h_{t-1} U_f + b_f)       forget gate
+    C~_t = tanh(x_t W_c + h_{t-1} U_c + b_c)         candidate
+    C_t = f_t * C_{t-1} + i_t * C~_t                 cell state
+    o_t = sigmoid(x_t W_o + h_{t-1} U_o + b_o)       output gate
+    h_t = o_t * tanh(C_t)                            hidden state
+
+Training is untouched (the fused cuDNN kernel stays on); gates are recomputed here after
+training from the weights alone, vectorised over many windows at once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+QUANTITIES = ("input", "forget", "candidate", "cell", "output", "hidden")
+SYMBOLS = {"input": "i_t", "forget": "f_t", "candidate": r"\tilde{C}_t", "cell": "C_t", "output": "o_t", "hidden": "h_t"}
+EQUATIONS = {
+    "input": r"i_t = \sigma(W_i x_t + U_i h_{t-1} + b_i)",
+    "forget": r"f_t = \sigma(W_f x_t + U_f h_{t-1} + b_f)",
+    "candidate": r"\tilde{C}_t = \tanh(W_c x_t + U_c h_{t-1} + b_c)",
+    "cell": r"C_t = f_t \odot C_{t-1} + i_t \odot \tilde{C}_t",
+    "output": r"o_t = \sigma(W_o x_t + U_o h_{t-1} + b_o)",
+    "hidden": r"h_t = o_t \odot \tanh(C_t)",
+}
+
+
+@dataclass(frozen=True)
+class LayerWeights:
+    kernel: np.ndarray      # (inputs, 4U)
+    recurrent: np.ndarray   # (U, 4U)
+    bias: np.ndarray        # (4U,)
+
+    @property
+    def units(self) -> int:
+        return self.recurrent.shape[0]
+
+
+def lstm_weights(model) -> list[LayerWeights]:
+    """The LSTM layers of a Keras model, in order, as plain float32 arrays."""
+    layers = []
+    for layer in model.layers:
+        if layer.__class__.__name__ == "LSTM":
+            cell = getattr(layer, "cell", layer)
+            if getattr(cell, "activation", None) is not None and cell.activation.__name__ != "tanh":
+                raise ValueError(f"Layer {layer.name} uses {cell.activation.__name__}; the replay covers the standard tanh LSTM.")
+            kernel, recurrent, bias = (np.asarray(w, dtype=np.float32) for w in layer.get_weights()[:3])
+            layers.append(LayerWeights(kernel, recurrent, bias))
+    if not layers:
+        raise ValueError("This model has no LSTM layer to look inside.")
+    return layers
+
+
+@dataclass
+class GateTrace:
+    """Gate values of one layer: each array is (windows, steps, units); steps == 1 when only the last step was kept."""
+
+    input: np.ndarray
+    forget: np.ndarray
+    candidate: np.ndarray
+    cell: np.ndarray
+    output: np.ndarray
+    hidden: np.ndarray
+
+    def get(self, name: str) -> np.ndarray:
+        return getattr(self, name)
+
+
+def _run_layer(x: np.ndarray, w: LayerWeights, keep_all: bool, need_sequence: bool):
+    """One layer over a chunk of windows x (N, T, D); returns the trace and, if asked, the h sequence."""
+    from scipy.special import expit
+
+    n, steps, _ = x.shape
+    u = w.units
+    # Reorder Keras' (i, f, c, o) blocks to (i, f, o, c) so one sigmoid covers the three gates.
+    order = np.r_[0:2 * u, 3 * u:4 * u, 2 * u:3 * u]
+    kernel, recurrent, bias = w.kernel[:, order], np.ascontiguousarray(w.recurrent[:, order]), w.bias[order]
+    projected = (x.reshape(n * steps, -1) @ kernel + bias).reshape(n, steps, 4 * u)  # all steps in one product
+    h = np.zeros((n, u), dtype=np.float32)
+    c = np.zeros((n, u), dtype=np.float32)
+    z = np.empty((n, 4 * u), dtype=np.float32)
+    tanh_c = np.empty((n, u), dtype=np.float32)
+    shape = (n, steps if keep_all else 1, u)
+    store = {name: np.empty(shape, dtype=np.float32) for name in QUANTITIES}
+    sequence = np.empty((n, steps, u), dtype=np.float32) if need_sequence else None
+    for t in range(steps):
+        np.matmul(h, recurrent, out=z)
+        z += projected[:, t]
+        expit(z[:, :3 * u], out=z[:, :3 * u])
+        np.tanh(z[:, 3 * u:], out=z[:, 3 * u:])
+        i, f, o, g = z[:, :u], z[:, u:2 * u], z[:, 2 * u:3 * u], z[:, 3 * u:]
+        c *= f
+        c += i * g
+        np.tanh(c, out=tanh_c)
+        np.multiply(o, tanh_c, out=h)
+        if keep_all or t == steps - 1:
+            k = t if keep_all else 0
+            store["input"][:, k], store["forget"][:, k], store["candidate"][:, k] = i, f, g
+            store["cell"][:, k], store["output"][:, k], store["hidden"][:, k] = c, o, h
+        if need_sequence:
+            sequence[:, t] = h
+    return GateTrace(**store), sequence
+
+
+def replay(weights: list[LayerWeights], windows: np.ndarray, keep: str = "all", chunk: int = 2048) -> list[GateTrace]:
+    """Gates of every layer for windows (N, T, D).
+
+    ``keep="all"`` returns every step; ``keep="last"`` only each window's final step,
+    which is what a full-history trace needs and keeps memory at N x units.
+    """
+    x_all = np.asarray(windows, dtype=np.float32)
+    if x_all.ndim != 3:
+        raise ValueError("windows must be (windows, steps, inputs)")
+    if x_all.shape[2] != weights[0].kernel.shape[0]:
+        raise ValueError(f"The model reads {weights[0].kernel.shape[0]} input channels; these windows have {x_all.shape[2]}.")
+    keep_all = keep == "all"
+    parts: list[list[GateTrace]] = [[] for _ in weights]
+    for start in range(0, len(x_all), chunk):
+        x = x_all[start:start + chunk]
+        for index, layer in enumerate(weights):
+            last = index == len(weights) - 1
+            trace, sequence = _run_layer(x, layer, keep_all, need_sequence=not last)
+            parts[index].append(trace)
+            x = sequence
+    return [GateTrace(**{name: np.concatenate([p.get(name) for p in layer_parts]) for name in QUANTITIES}) for layer_parts in parts]
+
+
+def half_life(mean_forget: np.ndarray) -> np.ndarray:
+    """Steps after which a unit keeps half of its cell state if nothing is written: ln 0.5 / ln f."""
+    f = np.clip(np.asarray(mean_forget, dtype=float), 1e-6, 1 - 1e-9)
+    return np.log(0.5) / np.log(f)
+
+
+def saturation(values: np.ndarray, low: float = 0.05, high: float = 0.95) -> tuple[float, float]:
+    """Share of gate values below ``low`` (closed) and above ``high`` (open)."""
+    flat = np.asarray(values).ravel()
+    return float(np.mean(flat < low)), float(np.mean(flat > high))
+
+
+def unit_order(trace: GateTrace, by: str = "forget", how: str = "mean") -> np.ndarray:
+    """Unit indices sorted by the mean of a quantity, or grouped by hierarchical clustering of their time courses."""
+    values = trace.get(by).reshape(-1, trace.get(by).shape[-1])  # (samples, units)
+    if how == "cluster" and values.shape[1] > 2:
+        from scipy.cluster.hierarchy import leaves_list, linkage
+
+        profiles = values.T - values.T.mean(axis=1, keepdims=True)
+        norms = np.linalg.norm(profiles, axis=1, keepdims=True)
+        profiles = profiles / np.where(norms == 0, 1, norms)
+        return leaves_list(linkage(profiles, method="average", metric="euclidean"))
+    if how == "variance":
+        return np.argsort(-values.var(axis=0))
+    return np.argsort(-values.mean(axis=0))

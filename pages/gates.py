@@ -1,0 +1,114 @@
+"""Inside the LSTM: every gate at every step, on the user's own dates."""
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core import gate_charts as gc
+from core import gates, lens
+from core.models.base import future_index
+from ui.state import next_step, plain, require_run
+
+st.title("Inside the LSTM")
+run = require_run()
+lstm = run.evaluation.results.get("lstm")
+if lstm is None or lstm.error is not None:
+    st.info("This run has no trained LSTM. On **Train**, include the LSTM model and train again.")
+    st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
+    st.stop()
+model = lstm.model
+clean = run.dataset.clean
+series, covariates = clean.y, clean.covariates
+n_train = len(run.evaluation.train)
+layers = gates.lstm_weights(model.model_)
+unit_count = layers[0].units
+st.caption(f"**{plain(run.dataset.name)}** · {plain(model.describe())}" + (" · values on the log scale the model learned" if clean.log else ""))
+
+c1, c2, c3 = st.columns(3)
+layer = c1.selectbox("Layer", list(range(len(layers))), format_func=lambda k: f"LSTM layer {k + 1} ({layers[k].units} units)",
+                     help="Stacked models: the first layer reads the inputs; each later layer reads the hidden states of the one before.")
+units_here = layers[layer].units
+top_k = c2.slider("Units shown", 1, units_here, min(units_here, 32),
+                  help="Large layers: the units whose hidden state varies most are shown, so no chart is too large to draw.")
+sort_by = c3.selectbox("Order units by", ["variance", "mean", "cluster"], format_func={
+    "variance": "most active first", "mean": "mean forget gate", "cluster": "similar behaviour (clustered)"}.get)
+
+cache = st.session_state.setdefault("gate_cache", {})
+key = (id(model), "history")
+if key not in cache:
+    with st.spinner("Replaying the LSTM over the whole history…"):
+        cache[key] = lens.history_trace(model, series, covariates)
+history_dates, history = cache[key]
+trace_h = history[layer]
+order = gates.unit_order(trace_h, by="forget" if sort_by == "mean" else "hidden", how={"variance": "variance", "mean": "mean", "cluster": "cluster"}[sort_by])
+shown_units = order[:top_k] if sort_by != "cluster" else [u for u in order if u in set(gates.unit_order(trace_h, "hidden", "variance")[:top_k])]
+
+ends = list(range(model.lookback_ - 1, len(series)))
+default_end = n_train - 1
+tab1, tab2, tab3, tab4, tab5 = st.tabs(["One window", "Across the history", "Units", "Saturation", "What-if"])
+
+with tab1:
+    end = st.select_slider("Window ending on", options=ends, value=default_end, format_func=lambda k: str(series.index[k]),
+                           help=f"Each window holds {model.lookback_} steps. The default is the window that produced the test forecast.")
+    window = lens.window_at(model, series, covariates, end)
+    traces = lens.trace_window(model, window)
+    trace = traces[layer]
+    forecast = lens.forecast_from(model, window)
+    fdates = future_index(series.iloc[:end + 1], len(forecast))
+    st.plotly_chart(gc.window_chart(window.dates, window.values, str(series.name), fdates, forecast), width="stretch", key="window_chart")
+    for quantity in gates.QUANTITIES:
+        left, right = st.columns([1, 4], vertical_alignment="center")
+        left.latex(gates.EQUATIONS[quantity])
+        values = trace.get(quantity)[0][:, shown_units]
+        right.plotly_chart(gc.heatmap(values, window.dates, quantity, shown_units), width="stretch", key=f"heat_{quantity}")
+
+with tab2:
+    quantity = st.radio("Quantity", gates.QUANTITIES, index=1, horizontal=True, format_func=gc.TITLES.get, key="history_quantity")
+    st.caption("Each column is the state after reading the window that ends on that date. Look at outliers, level shifts and season boundaries.")
+    values = trace_h.get(quantity)[:, 0, :][:, shown_units]
+    st.plotly_chart(gc.history_chart(series, history_dates, values, quantity, shown_units), width="stretch", key="history_chart")
+
+with tab3:
+    mean_forget = trace_h.forget[:, 0, :].mean(axis=0)
+    lives = gates.half_life(mean_forget)
+    st.plotly_chart(gc.half_life_chart(lives[shown_units], mean_forget[shown_units], shown_units), width="stretch", key="half_life")
+    u1, u2 = st.columns([1, 3])
+    unit_quantity = u1.selectbox("Quantity", gates.QUANTITIES, index=1, format_func=gc.TITLES.get, key="unit_quantity")
+    chosen = u2.multiselect("Units", list(map(int, shown_units)), default=list(map(int, shown_units[:3])), key="unit_choice")
+    if chosen:
+        st.plotly_chart(gc.unit_lines(history_dates, trace_h.get(unit_quantity)[:, 0, chosen], chosen, unit_quantity), width="stretch", key="unit_lines")
+    st.caption(f"Longest memory: unit {int(np.argmax(lives))} (half-life {lives.max():.1f} steps). "
+               "A forget gate near 1 keeps the cell state; the half-life says how many steps until half of it is gone if nothing new is written.")
+
+with tab4:
+    samples = {q: trace_h.get(q)[:, 0, :].ravel() for q in gc.GATE_LIKE}
+    shares = {q: gates.saturation(v) for q, v in samples.items()}
+    st.plotly_chart(gc.saturation_chart(samples, shares), width="stretch", key="saturation")
+    st.caption("Saturated gates act like switches; gates in the middle blend old and new information.")
+
+with tab5:
+    st.caption("Change the input window and see how the gates and the forecast respond, next to the original.")
+    w1, w2, w3 = st.columns(3)
+    base = lens.window_at(model, series, covariates, default_end)
+    spread = float(np.std(series.to_numpy())) or 1.0
+    spike_at = w1.slider("Spike at step", 0, model.lookback_ - 1, model.lookback_ - 1, key="spike_at")
+    spike = w1.slider("Spike size (× series std)", -5.0, 5.0, 0.0, 0.5, key="spike_size")
+    shift = w2.slider("Level shift (× series std)", -3.0, 3.0, 0.0, 0.25, key="shift")
+    flatten = w3.checkbox(f"Remove the season ({run.season} steps)", key="flatten", disabled=run.season < 2 or model.lookback_ < 2 * run.season,
+                          help="Subtracts the window's own average seasonal profile. Needs a lookback of at least two seasons.")
+    values = base.values
+    if flatten:
+        values = lens.remove_season(values, run.season)
+    values = lens.shift_level(values, shift * spread)
+    values = lens.add_spike(values, spike_at, spike * spread)
+    changed = lens.edited(base, values)
+    f_orig, f_new = lens.forecast_from(model, base), lens.forecast_from(model, changed)
+    fdates = future_index(series.iloc[:default_end + 1], len(f_orig))
+    st.plotly_chart(gc.whatif_chart(base.dates, base.values, values, fdates, f_orig, f_new, str(series.name)), width="stretch", key="whatif")
+    st.session_state["whatif_forecast"] = f_new
+    q = st.radio("Gate to compare", gates.QUANTITIES, index=1, horizontal=True, format_func=gc.TITLES.get, key="whatif_q")
+    a, b = st.columns(2)
+    before = lens.trace_window(model, base)[layer].get(q)[0][:, shown_units]
+    after = lens.trace_window(model, changed)[layer].get(q)[0][:, shown_units]
+    a.plotly_chart(gc.heatmap(before, base.dates, q, shown_units, title=f"{gc.TITLES[q]}: original"), width="stretch", key="whatif_before")
+    b.plotly_chart(gc.heatmap(after, base.dates, q, shown_units, title=f"{gc.TITLES[q]}: edited"), width="stretch", key="whatif_after")
+next_step("pages/learn.py", "Next: learn what these gates do")
