@@ -27,7 +27,13 @@ def unit_labels(units) -> list[str]:
     return [f"unit {u}" for u in units]
 
 
-def heatmap(values: np.ndarray, dates, quantity: str, units, height: int = 230, title: str | None = None) -> go.Figure:
+def short_date(ts) -> str:
+    ts = pd.Timestamp(ts)
+    return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.strftime("%Y-%m-%d %H:%M")
+
+
+def heatmap(values: np.ndarray, dates, quantity: str, units, height: int = 230, title: str | None = None,
+            x_range=None) -> go.Figure:
     """values (steps, k): one row per unit, one column per date."""
     fig = go.Figure(go.Heatmap(
         z=values.T, x=dates, y=unit_labels(units), **colour_scale(quantity, values),
@@ -35,8 +41,10 @@ def heatmap(values: np.ndarray, dates, quantity: str, units, height: int = 230, 
         hovertemplate="%{x}<br>%{y}<br>" + TITLES[quantity] + " = %{z:.3f}<extra></extra>",
     ))
     _layout(fig, title or TITLES[quantity], height=height)
-    fig.update_layout(margin=dict(l=10, r=10, t=36, b=10), hovermode="closest")
+    fig.update_layout(margin=dict(l=70, r=10, t=36, b=10), hovermode="closest")
     fig.update_yaxes(autorange="reversed", showticklabels=len(units) <= 24)
+    if x_range is not None:
+        fig.update_xaxes(range=x_range)
     return fig
 
 
@@ -45,7 +53,7 @@ def window_chart(dates, values, name: str, forecast_dates=None, forecast=None, h
     if forecast is not None:
         fig.add_trace(go.Scatter(x=forecast_dates, y=forecast, mode="lines", name="LSTM forecast", line=dict(color=PALETTE[4], dash="dash")))
     _layout(fig, f"Input window: {esc(name)}", height=height)
-    fig.update_layout(margin=dict(l=10, r=10, t=36, b=10))
+    fig.update_layout(margin=dict(l=70, r=90, t=36, b=10))
     return fig
 
 

@@ -75,11 +75,67 @@ def remove_season(values: np.ndarray, season: int) -> np.ndarray:
     """Subtract the window's own mean seasonal profile (keeps the level)."""
     if season < 2 or len(values) < 2 * season:
         return values.copy()
-    positions = np.arange(len(values)) % season
-    profile = np.array([values[positions == p].mean() for p in range(season)])
+    t = np.arange(len(values))
+    trend = np.polyval(np.polyfit(t, values, 1), t)  # so a rising series does not leak into the profile
+    positions = t % season
+    profile = np.array([(values - trend)[positions == p].mean() for p in range(season)])
     profile -= profile.mean()
     return values - profile[positions]
 
 
 def edited(window: Window, values: np.ndarray) -> Window:
     return Window(window.dates, values, window.covariates, window.end)
+
+
+# ---------------------------------------------------------------- explanations (Learn page)
+def retention(trace: gates.GateTrace, units) -> np.ndarray:
+    """Share of the cell state still present at the window's end, by how many steps back it was written:
+    R[k] = f_{T-k+1} * ... * f_T for each chosen unit; shape (steps, units)."""
+    f = trace.forget[0][:, units]  # (T, k)
+    return np.cumprod(f[::-1], axis=0)
+
+
+def sensitivity(model, window: Window, relative: float = 0.01) -> np.ndarray:
+    """How much the forecast moves (mean |change| over the horizon) when one past step is nudged; (steps,).
+
+    All nudged copies go through the network in one batch.
+    """
+    spread = float(model.scaling_.scale) * relative
+    base_x, anchor = prepared(model, window)
+    base = model.forecast_window(base_x, anchor)[0]
+    copies, anchors = [], []
+    for t in range(len(window.values)):
+        values = window.values.copy()
+        values[t] += spread
+        x, a = prepared(model, edited(window, values))
+        copies.append(x[0])
+        anchors.append(a)
+    moved = model.forecast_window(np.stack(copies), np.array(anchors))
+    return np.abs(moved - base).mean(axis=1) / spread
+
+
+def channel_sensitivity(model, window: Window, relative: float = 0.05) -> dict[str, float]:
+    """Forecast change per input channel when that channel is nudged at every step (covariates included)."""
+    from core.windows import channel_names
+
+    x, anchor = prepared(model, window)
+    base = model.forecast_window(x, anchor)[0]
+    names = channel_names(model.covariate_names_)
+    out = {}
+    for c, name in enumerate(names):
+        nudged = x.copy()
+        nudged[..., c] += relative
+        out[name] = float(np.abs(model.forecast_window(nudged, anchor)[0] - base).mean() / (relative * model.scaling_.scale))
+    return out
+
+
+def noisy_forecasts(model, window: Window, noise: float, draws: int = 30, seed: int = 0) -> np.ndarray:
+    """Forecasts from ``draws`` copies of the window with Gaussian noise of ``noise`` × series spread added; (draws, H)."""
+    rng = np.random.default_rng(seed)
+    copies, anchors = [], []
+    for _ in range(draws):
+        values = window.values + rng.normal(0, noise * model.scaling_.scale, len(window.values))
+        x, a = prepared(model, edited(window, values))
+        copies.append(x[0])
+        anchors.append(a)
+    return model.forecast_window(np.stack(copies), np.array(anchors))

@@ -47,19 +47,22 @@ default_end = n_train - 1
 tab1, tab2, tab3, tab4, tab5 = st.tabs(["One window", "Across the history", "Units", "Saturation", "What-if"])
 
 with tab1:
-    end = st.select_slider("Window ending on", options=ends, value=default_end, format_func=lambda k: str(series.index[k]),
+    end = st.select_slider("Window ending on", options=ends, value=default_end, format_func=lambda k: gc.short_date(series.index[k]),
                            help=f"Each window holds {model.lookback_} steps. The default is the window that produced the test forecast.")
     window = lens.window_at(model, series, covariates, end)
     traces = lens.trace_window(model, window)
     trace = traces[layer]
     forecast = lens.forecast_from(model, window)
     fdates = future_index(series.iloc[:end + 1], len(forecast))
-    st.plotly_chart(gc.window_chart(window.dates, window.values, str(series.name), fdates, forecast), width="stretch", key="window_chart")
+    _, chart_col = st.columns([1.6, 4])
+    chart_col.plotly_chart(gc.window_chart(window.dates, window.values, str(series.name), fdates, forecast), width="stretch", key="window_chart")
+    step = window.dates[1] - window.dates[0] if len(window.dates) > 1 else pd.Timedelta(0)
+    x_range = [window.dates[0] - step / 2, fdates[-1]]
     for quantity in gates.QUANTITIES:
-        left, right = st.columns([1, 4], vertical_alignment="center")
+        left, right = st.columns([1.6, 4], vertical_alignment="center")
         left.latex(gates.EQUATIONS[quantity])
         values = trace.get(quantity)[0][:, shown_units]
-        right.plotly_chart(gc.heatmap(values, window.dates, quantity, shown_units), width="stretch", key=f"heat_{quantity}")
+        right.plotly_chart(gc.heatmap(values, window.dates, quantity, shown_units, x_range=x_range), width="stretch", key=f"heat_{quantity}")
 
 with tab2:
     quantity = st.radio("Quantity", gates.QUANTITIES, index=1, horizontal=True, format_func=gc.TITLES.get, key="history_quantity")

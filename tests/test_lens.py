@@ -1,0 +1,53 @@
+"""Explanations computed from a fitted LSTM: retention, sensitivity, what-if edits."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from core import gates, lens
+from core.models.lstm import LSTMForecaster
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    t = np.arange(240)
+    series = pd.Series(10 + np.sin(2 * np.pi * t / 12) + t / 50, index=pd.date_range("2000-01-01", periods=240, freq="MS"), name="y")
+    return LSTMForecaster(horizon=6, season=12, units=6, epochs=3).fit(series), series
+
+
+def test_window_and_forecast(fitted):
+    model, series = fitted
+    window = lens.window_at(model, series, None, len(series) - 1)
+    assert len(window.values) == model.lookback_ and window.dates[-1] == series.index[-1]
+    np.testing.assert_allclose(lens.forecast_from(model, window), model.predict(6).mean, rtol=1e-5)
+    with pytest.raises(ValueError):
+        lens.window_at(model, series, None, 2)
+
+
+def test_retention_is_a_product_of_forget_gates(fitted):
+    model, series = fitted
+    window = lens.window_at(model, series, None, 100)
+    trace = lens.trace_window(model, window)[0]
+    kept = lens.retention(trace, [0, 1])
+    f = trace.forget[0][:, [0, 1]]
+    np.testing.assert_allclose(kept[0], f[-1], rtol=1e-6)
+    np.testing.assert_allclose(kept[2], f[-1] * f[-2] * f[-3], rtol=1e-5)
+    assert np.all(np.diff(kept, axis=0) <= 1e-7)
+
+
+def test_sensitivity_and_noise(fitted):
+    model, series = fitted
+    window = lens.window_at(model, series, None, 150)
+    s = lens.sensitivity(model, window)
+    assert s.shape == (model.lookback_,) and np.all(s >= 0) and s.max() > 0
+    channels = lens.channel_sensitivity(model, window)
+    assert set(channels) == {"change since window end", "standardised level"}
+    noisy = lens.noisy_forecasts(model, window, 0.1, draws=5)
+    assert noisy.shape == (5, 6)
+
+
+def test_edits():
+    values = np.arange(24, dtype=float) + np.tile([0, 5, 0, -5], 6)
+    assert lens.add_spike(values, 3, 10)[3] == values[3] + 10
+    assert np.allclose(lens.shift_level(values, 2.0) - values, 2.0)
+    flat = lens.remove_season(values, 4)
+    assert np.std(np.diff(flat)) < 0.05 * np.std(np.diff(values))  # the 4-step swing is gone
