@@ -2,22 +2,12 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-
 import streamlit as st
 
-from core.data import CleanSeries
+from core.runs import Dataset, TrainingRun  # noqa: F401  (re-exported for pages)
 
 DATASET = "dataset"          # Dataset: the cleaned series every page works on
 RESULTS = "results"          # training results (core.evaluation.Evaluation)
-
-
-@dataclass(frozen=True)
-class Dataset:
-    name: str
-    digest: str
-    clean: CleanSeries
-    settings: dict
 
 
 def content_hash(data: bytes) -> str:
@@ -56,21 +46,6 @@ def next_step(path: str, label: str) -> None:
 
     if (Path(__file__).resolve().parent.parent / path).exists():
         st.page_link(path, label=label, icon=":material/arrow_forward:")
-
-
-@dataclass
-class TrainingRun:
-    """What the Train page hands to Compare, Inside the LSTM and Learn."""
-
-    dataset: Dataset
-    specs: list
-    evaluation: object          # core.evaluation.Evaluation
-    test_size: int
-    horizon: int
-    season: int
-    level: float
-    future: dict | None = None  # key -> Forecast past the end of the data
-    run_id: str | None = None
 
 
 def current_run() -> TrainingRun | None:

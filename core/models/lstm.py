@@ -196,7 +196,8 @@ class LSTMForecaster(FittedGuard):
         self._require_fit()
         return {"config": self.config(), "lookback": self.lookback_, "scaling": self.scaling_.to_dict(),
                 "width": self.width_.tolist(), "covariates": self.covariate_names_, "history": self.history_,
-                "epoch_seconds": self.epoch_seconds_, "train_seconds": self.train_seconds_, "device": self.device_}
+                "epoch_seconds": self.epoch_seconds_, "train_seconds": self.train_seconds_, "device": self.device_,
+                "batch_size": self.batch_size_}
 
     def describe(self) -> str:
         return (f"LSTM {self.layers}×{self.units}, lookback {self.lookback_}, {self.epochs_run_} epochs "
@@ -217,3 +218,80 @@ def _deterministic(keras) -> None:
             tf.config.experimental.enable_op_determinism()
         except (AttributeError, RuntimeError):
             pass
+
+
+def load_keras(path) -> object:
+    """Load a .keras file with safe_mode on: a model carrying code (Lambda layers) is refused with a sentence."""
+    import zipfile
+
+    if not zipfile.is_zipfile(path):
+        raise DataError("This file is not a readable .keras model (it is not a Keras archive; it may be damaged or renamed). Export it again.")
+    keras = _keras()
+    try:
+        return keras.saving.load_model(str(path), safe_mode=True, compile=False)
+    except ValueError as error:
+        text = str(error)
+        if "Lambda" in text or "safe_mode" in text or "unsafe" in text.lower():
+            raise DataError("This model contains code (a Lambda layer) and was refused: safe mode never runs code from an uploaded file. "
+                            "Rebuild it without Lambda layers.") from None
+        raise DataError(f"This .keras file could not be loaded ({text.splitlines()[0][:160]}). Check that it is a Keras 3 model file.") from None
+    except (OSError, KeyError, EOFError, TypeError) as error:
+        raise DataError(f"This file is not a readable .keras model ({type(error).__name__}); it may be damaged. Export it again.") from None
+    except Exception as error:  # zipfile.BadZipFile and h5 errors among others
+        raise DataError(f"This file is not a readable .keras model ({type(error).__name__}); it may be damaged. Export it again.") from None
+
+
+def restore(state: dict, keras_model, series: pd.Series, covariates: pd.DataFrame | None = None) -> LSTMForecaster:
+    """A fitted forecaster again, from its saved state, its Keras model and the training series."""
+    config = dict(state["config"])
+    model = LSTMForecaster(**config)
+    model.model_ = keras_model
+    model.lookback_ = int(state["lookback"])
+    model.scaling_ = Scaling.from_dict(state["scaling"])
+    model.width_ = np.asarray(state["width"], dtype=float)
+    model.covariate_names_ = list(state.get("covariates", []))
+    model.history_ = state.get("history", {"loss": [], "val_loss": []})
+    model.epoch_seconds_ = float(state.get("epoch_seconds", float("nan")))
+    model.train_seconds_ = float(state.get("train_seconds", float("nan")))
+    model.device_ = state.get("device", "cpu:0")
+    model.epochs_run_ = len(model.history_.get("loss", []))
+    vals = model.history_.get("val_loss") or [0.0]
+    model.best_epoch_ = int(np.nanargmin(vals)) + 1 if model.history_.get("val_loss") else 0
+    model.batch_size_ = state.get("batch_size")
+    model.values_ = series.to_numpy(dtype=float)
+    model.cov_ = None if not model.covariate_names_ else covariates[model.covariate_names_].reindex(series.index).to_numpy(dtype=float)
+    model.series_ = series
+    model.covariates_ = covariates
+    return model
+
+
+def adopt(keras_model, series: pd.Series, covariates: pd.DataFrame | None, season: int, level: float = 0.9) -> LSTMForecaster:
+    """Use an uploaded Keras LSTM on the current data: its shapes are checked, scaling and intervals come from this series."""
+    shape = keras_model.input_shape
+    if isinstance(shape, list):
+        shape = shape[0]
+    if len(shape) != 3:
+        raise DataError(f"This model takes inputs of shape {shape}; an LSTM forecaster takes (lookback, channels).")
+    lookback, channels = int(shape[1]), int(shape[2])
+    names = [] if covariates is None else [str(c) for c in covariates.columns]
+    if channels != 2 + len(names):
+        raise DataError(f"This model reads {channels} input channels, but the current data give {2 + len(names)} "
+                        f"(2 for the series{', plus ' + str(len(names)) + ' covariates' if names else ''}). Choose matching covariates on the Data page.")
+    if not any(layer.__class__.__name__ == "LSTM" for layer in keras_model.layers):
+        raise DataError("This model has no LSTM layer; upload a model trained by LSTM Lens or another Keras LSTM.")
+    horizon = int(keras_model.output_shape[-1])
+    values = series.to_numpy(dtype=float)
+    if len(values) < lookback + horizon + 10:
+        raise DataError(f"This model reads {lookback} steps and forecasts {horizon}; the series needs at least {lookback + horizon + 10} points, it has {len(values)}.")
+    cov = None if not names else covariates.to_numpy(dtype=float)
+    scaling = Scaling.fit(values, cov)
+    x, y, _ = training_pairs(values, cov, lookback, horizon, scaling)
+    keras = _keras()
+    tail = max(1, len(x) // 5)
+    predicted = keras.ops.convert_to_numpy(keras_model(x[-tail:], training=False))
+    state = {"config": {"horizon": horizon, "season": season, "lookback": lookback, "level": level,
+                        "units": int(next(layer for layer in keras_model.layers if layer.__class__.__name__ == "LSTM").units)},
+             "lookback": lookback, "scaling": scaling.to_dict(),
+             "width": conformal_width(np.abs(predicted - y[-tail:]) * scaling.scale, level).tolist(),
+             "covariates": names, "device": "uploaded"}
+    return restore(state, keras_model, series, covariates)

@@ -1,0 +1,68 @@
+"""Compute devices of the active Keras backend, and whether an LSTM setting keeps the fused cuDNN kernel."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+GPU_HINT = ('No GPU found. To train on an NVIDIA GPU (Linux with its driver installed), install TensorFlow with CUDA: '
+            'pip install "tensorflow[and-cuda]==2.21.0" in .venv, then restart the app.')
+
+
+@dataclass(frozen=True)
+class Device:
+    key: str            # what keras.device() takes: "cpu:0", "gpu:0", …
+    kind: str           # "CPU" or "GPU"
+    name: str
+    memory_bytes: int | None = None
+
+    @property
+    def label(self) -> str:
+        memory = f", {self.memory_bytes / 2**30:.0f} GiB" if self.memory_bytes else ""
+        return f"{self.kind} {self.key.split(':')[1]}: {self.name}{memory}"
+
+
+def backend_name() -> str:
+    return os.environ.get("KERAS_BACKEND", "tensorflow")
+
+
+def list_devices() -> list[Device]:
+    """CPU first, then every GPU the active backend can use."""
+    import platform
+
+    devices = [Device("cpu:0", "CPU", platform.processor() or platform.machine() or "processor")]
+    backend = backend_name()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        for index, gpu in enumerate(tf.config.list_physical_devices("GPU")):
+            details = tf.config.experimental.get_device_details(gpu)
+            devices.append(Device(f"gpu:{index}", "GPU", details.get("device_name", gpu.name)))
+    elif backend == "torch":
+        import torch
+
+        for index in range(torch.cuda.device_count()):
+            props = torch.cuda.get_device_properties(index)
+            devices.append(Device(f"cuda:{index}", "GPU", props.name, int(props.total_memory)))
+    elif backend == "jax":
+        import jax
+
+        for index, dev in enumerate(d for d in jax.devices() if d.platform == "gpu"):
+            devices.append(Device(f"gpu:{index}", "GPU", getattr(dev, "device_kind", "GPU")))
+    return devices
+
+
+def cudnn_eligibility(recurrent_dropout: float = 0.0, activation: str = "tanh", recurrent_activation: str = "sigmoid",
+                      unroll: bool = False, use_bias: bool = True) -> list[str]:
+    """Reasons a setting would move a GPU LSTM off the fused cuDNN kernel; empty when it stays eligible."""
+    reasons = []
+    if recurrent_dropout:
+        reasons.append("recurrent dropout is above 0 (input dropout is fine)")
+    if activation != "tanh":
+        reasons.append(f"the activation is {activation}, not tanh")
+    if recurrent_activation != "sigmoid":
+        reasons.append(f"the recurrent activation is {recurrent_activation}, not sigmoid")
+    if unroll:
+        reasons.append("the loop is unrolled")
+    if not use_bias:
+        reasons.append("the layer has no bias")
+    return reasons

@@ -1,0 +1,93 @@
+"""Run history and bundles: what was saved comes back identical, in a fresh connection, without retraining."""
+import io
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.bundle import export_bundle, import_bundle
+from core.data import detect_columns, read_table, to_series
+from core.errors import DataError
+from core.evaluation import ModelSpec, holdout
+from core.models.lstm import load_keras
+from core.runs import Dataset, TrainingRun
+from core.samples import get_sample
+from core.store import RunStore
+from tests.conftest import AWKWARD
+
+
+@pytest.fixture(scope="module")
+def run():
+    sample = get_sample("macro")
+    frame = read_table(sample.read_bytes(), sample.file)
+    guess = detect_columns(frame)
+    clean = to_series(frame, date=guess.date, target=guess.target, covariates=["inflation", "unemployment_rate"])
+    specs = [ModelSpec("snaive"), ModelSpec("arima"), ModelSpec("lstm", {"epochs": 3, "units": 6})]
+    evaluation = holdout(clean.y, specs, 8, season=4, covariates=clean.covariates)
+    dataset = Dataset("us_macro_quarterly.csv", "abc123", clean, {"date": guess.date})
+    return TrainingRun(dataset=dataset, specs=specs, evaluation=evaluation, test_size=8, horizon=8, season=4, level=0.9)
+
+
+def assert_same(a: TrainingRun, b: TrainingRun):
+    for key, ra in a.evaluation.results.items():
+        rb = b.evaluation.results[key]
+        assert ra.error == rb.error
+        np.testing.assert_allclose(ra.forecast.mean, rb.forecast.mean)
+        np.testing.assert_allclose(ra.forecast.upper, rb.forecast.upper)
+        assert list(ra.forecast.index) == list(rb.forecast.index)
+        assert ra.metrics["MASE"] == pytest.approx(rb.metrics["MASE"])
+    # the reloaded LSTM forecasts exactly as before
+    np.testing.assert_allclose(a.evaluation.results["lstm"].model.predict(8).mean, b.evaluation.results["lstm"].model.predict(8).mean, rtol=1e-6)
+    pd.testing.assert_series_equal(a.dataset.clean.y, b.dataset.clean.y)
+    pd.testing.assert_frame_equal(a.dataset.clean.covariates, b.dataset.clean.covariates)
+
+
+def test_store_round_trip(tmp_path, run):
+    store = RunStore(tmp_path)
+    run_id = store.start(run.dataset.name, run.dataset.digest, [s.key for s in run.specs])
+    store.finish(run_id, run, seconds=1.5)
+    fresh = RunStore(tmp_path)  # as after a server restart
+    listed = fresh.list()
+    assert listed.loc[0, "status"] == "finished" and listed.loc[0, "dataset"] == "us_macro_quarterly.csv"
+    assert_same(run, fresh.load(run_id))
+    assert fresh.integrity_ok()
+    fresh.delete(run_id)
+    assert fresh.list().empty and not list((tmp_path / "models").glob("*.keras"))
+
+
+def test_interrupted_run_is_marked(tmp_path):
+    import sqlite3
+
+    store = RunStore(tmp_path)
+    run_id = store.start("x.csv", "h", ["lstm"])
+    with sqlite3.connect(tmp_path / "runs.sqlite") as db:
+        db.execute("UPDATE runs SET pid=? WHERE id=?", (2**22 + 12345, run_id))  # a process that no longer exists
+    assert store.list().loc[0, "status"] == "interrupted"
+    with pytest.raises(DataError, match="did not finish"):
+        store.load(run_id)
+
+
+def test_bundle_round_trip(run):
+    data = export_bundle(run)
+    assert {"bundle.json", "cleaned_data.csv", "lstm.keras"} <= set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    assert_same(run, import_bundle(data))
+    with pytest.raises(DataError, match="not a readable LSTM Lens run bundle"):
+        import_bundle(b"PK\x03\x04 broken")
+
+
+def test_lambda_model_is_refused(tmp_path):
+    import keras
+
+    inputs = keras.Input(shape=(4, 2))
+    x = keras.layers.Lambda(lambda t: t * 2)(inputs)
+    model = keras.Model(inputs, keras.layers.Dense(1)(keras.layers.LSTM(3)(x)))
+    path = tmp_path / "lambda.keras"
+    model.save(path)
+    with pytest.raises(DataError, match="contains code \\(a Lambda layer\\) and was refused"):
+        load_keras(path)
+
+
+def test_corrupt_model_file_says_so():
+    with pytest.raises(DataError, match="not a readable .keras model"):
+        load_keras(AWKWARD / "corrupt_model.keras")
