@@ -187,3 +187,10 @@ def backtest_chart(rows: pd.DataFrame, metric: str = "MASE", colors: dict | None
                                  line=dict(color=colors.get(model, PALETTE[0]))))
     _layout(fig, f"{metric} at each backtest origin", height=340)
     return fig
+
+
+def standalone_html(figures: list, title: str) -> str:
+    """One HTML file holding every figure, with plotly.js embedded once, so it opens offline."""
+    parts = [fig.to_html(full_html=False, include_plotlyjs=(i == 0)) for i, fig in enumerate(figures)]
+    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{esc(title)}</title></head>"
+            f"<body style='font-family:sans-serif'><h1>{esc(title)}</h1>{''.join(parts)}</body></html>")

@@ -10,6 +10,28 @@ from core.export import safe_csv
 from core.tables import styled_leaderboard
 from ui.state import RESULTS, next_step, plain, require_run, show_error
 
+def downloads(run) -> dict:
+    import tempfile
+    from pathlib import Path
+
+    from core.bundle import export_bundle
+
+    out = {"run": run, "bundle": export_bundle(run)}
+    lstm = run.evaluation.results.get("lstm")
+    if lstm is not None and lstm.error is None:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "lstm.keras"
+            lstm.model.model_.save(path)
+            out["keras"] = path.read_bytes()
+    ok_results = run.evaluation.ok()
+    figs = [charts.forecast_chart(run.evaluation.train, run.evaluation.actual, [r.forecast for r in ok_results.values()],
+                                  {r.label for r in ok_results.values()}, "Forecasts of the held-out part"),
+            charts.error_by_step_chart(run.evaluation.errors_by_step()),
+            charts.residual_chart(run.evaluation.actual, [r.forecast for r in ok_results.values()])]
+    out["charts"] = charts.standalone_html(figs, f"LSTM Lens: {run.dataset.name}").encode("utf-8")
+    return out
+
+
 st.title("Compare")
 run = require_run()
 evaluation = run.evaluation
@@ -108,7 +130,16 @@ with tab4:
         st.download_button("Download future forecasts (CSV)", safe_csv(frame), "future_forecasts.csv", "text/csv")
 
 st.subheader("Downloads")
-d1, d2 = st.columns(2)
+d1, d2, d3 = st.columns(3)
 d1.download_button("Forecasts of the test part (CSV)", safe_csv(evaluation.forecasts_frame()), "forecasts.csv", "text/csv", key="dl_forecasts")
 d2.download_button("Metrics (CSV)", safe_csv(board.drop(columns=["key"])), "metrics.csv", "text/csv", key="dl_metrics")
+if d3.button("Prepare model, bundle and chart files"):
+    st.session_state["downloads"] = downloads(run)
+files = st.session_state.get("downloads")
+if files and files["run"] is run:
+    e1, e2, e3 = st.columns(3)
+    if files.get("keras"):
+        e1.download_button("Trained LSTM (.keras)", files["keras"], "lstm.keras", "application/octet-stream", key="dl_keras")
+    e2.download_button("Run bundle (.zip): re-import it on the Runs page", files["bundle"], "lstm_lens_run.zip", "application/zip", key="dl_bundle")
+    e3.download_button("Charts (standalone HTML, works offline)", files["charts"], "charts.html", "text/html", key="dl_charts")
 next_step("pages/gates.py", "Next: look inside the LSTM")

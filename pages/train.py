@@ -7,7 +7,17 @@ from core.defaults import default_test_size
 from core.errors import DataError
 from core.evaluation import ModelSpec, check_split, holdout
 from core.models import DEFAULT_MODELS, REGISTRY
-from ui.state import RESULTS, TrainingRun, next_step, plain, require_dataset, show_error
+import time
+
+from core.device import GPU_HINT, cudnn_eligibility
+from ui.state import RESULTS, TrainingRun, current_run, get_store, next_step, plain, require_dataset, show_error
+
+
+@st.cache_resource(show_spinner="Looking for GPUs…")
+def devices():
+    from core.device import list_devices
+
+    return list_devices()
 
 st.title("Train")
 dataset = require_dataset()
@@ -46,7 +56,16 @@ with st.form("train_settings"):
         batch_size = l6.number_input("Batch size (0 = automatic)", 0, 4096, 0, help="Windows per gradient step. Automatic: 32 for short series, 128 from 1,000 training windows (3× faster per epoch there, as accurate).")
         dropout = l7.number_input("Input dropout", 0.0, 0.9, 0.0, step=0.05, help="Share of inputs dropped while training, against overfitting. Keeps the fast fused (cuDNN) kernel.")
         seed = l8.number_input("Seed", 0, 2**31 - 1, 0, help="The same seed and settings give the same model.")
-        patience = st.slider("Early-stopping patience (epochs)", 1, 100, 15, help="Epochs without a better validation loss before training stops.")
+        l9, l10 = st.columns([1, 3])
+        recurrent_dropout = l9.number_input("Recurrent dropout", 0.0, 0.9, 0.0, step=0.05,
+                                            help="Dropout on the recurrent connections. Above 0 it turns off the fast fused cuDNN kernel on GPUs.")
+        patience = l10.slider("Early-stopping patience (epochs)", 1, 100, 15, help="Epochs without a better validation loss before training stops.")
+        found = devices()
+        has_gpu = any(d.kind == "GPU" for d in found)
+        device = st.selectbox("Device", [d.key for d in found], format_func={d.key: d.label for d in found}.get,
+                              index=1 if has_gpu else 0, disabled=not has_gpu, help="Where the LSTM trains. Every model trained on a GPU also loads and forecasts on a CPU.")
+        if not has_gpu:
+            st.caption(GPU_HINT)
     with st.expander("ARIMA settings", expanded=False):
         manual = st.checkbox("Set the order by hand", help="Otherwise a stepwise search picks (p,d,q)(P,D,Q) by AICc.")
         a = st.columns(6)
@@ -66,10 +85,17 @@ if submitted:
         st.stop()
     params = {
         "lstm": dict(lookback=int(lookback) or None, layers=int(layers), units=int(units), epochs=int(epochs), learning_rate=float(learning_rate),
-                     batch_size=int(batch_size) or None, dropout=float(dropout), seed=int(seed), patience=int(patience)),
+                     batch_size=int(batch_size) or None, dropout=float(dropout), seed=int(seed), patience=int(patience),
+                     recurrent_dropout=float(recurrent_dropout), device=device),
         "arima": dict(order=order, seasonal_order=seasonal_order) if manual else {},
     }
     specs = [ModelSpec(k, params.get(k, {})) for k in models]
+    if "lstm" in models:
+        for reason in cudnn_eligibility(recurrent_dropout=float(recurrent_dropout)):
+            st.warning(f"On a GPU this LSTM cannot use the fused cuDNN kernel because {reason}; it will train several times slower there.")
+    store = get_store()
+    run_id = store.start(dataset.name, dataset.digest, models)
+    started = time.perf_counter()
     bars = {}
     st.subheader("Training")
     for spec in specs:
@@ -88,15 +114,23 @@ if submitted:
         if loss_area is not None and (epoch <= 3 or epoch % 2 == 0):
             loss_area.plotly_chart(charts.loss_chart(losses), width="stretch", key=f"loss_live_{epoch}")
 
-    evaluation = holdout(y, specs, int(test_size), season=int(season), level=level, covariates=clean.covariates,
-                         season_options=clean.season_options, log=clean.log, on_model_progress=progress_for, on_epoch=on_epoch)
+    try:
+        evaluation = holdout(y, specs, int(test_size), season=int(season), level=level, covariates=clean.covariates,
+                             season_options=clean.season_options, log=clean.log, on_model_progress=progress_for, on_epoch=on_epoch)
+    except BaseException as error:  # the run is marked, never left half-written
+        store.fail(run_id, f"{type(error).__name__}: {error}")
+        raise
     for spec in specs:
         result = evaluation.results[spec.key]
         bars[spec.key].progress(1.0, text=f"{spec.label}: " + (f"done in {result.fit_seconds:.1f} s" if result.error is None else "failed"))
-    st.session_state[RESULTS] = TrainingRun(dataset=dataset, specs=specs, evaluation=evaluation, test_size=int(test_size),
-                                            horizon=int(horizon), season=int(season), level=level)
+    finished = TrainingRun(dataset=dataset, specs=specs, evaluation=evaluation, test_size=int(test_size),
+                           horizon=int(horizon), season=int(season), level=level)
+    store.finish(run_id, finished, seconds=time.perf_counter() - started)
+    st.session_state[RESULTS] = finished
+    st.query_params["run"] = run_id
+    st.success(f"Run {run_id} saved. It survives a browser refresh and a server restart; find it again on the Runs page.")
 
-run = st.session_state.get(RESULTS)
+run = current_run()
 if run is not None:
     evaluation = run.evaluation
     if run.dataset.digest != dataset.digest or run.dataset.settings != dataset.settings:

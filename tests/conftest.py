@@ -4,5 +4,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+import tempfile
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# Tests never write into the user's real run history.
+os.environ["LSTM_LENS_HOME"] = tempfile.mkdtemp(prefix="lstm-lens-tests-")
 AWKWARD = ROOT / "tests" / "data" / "awkward"

@@ -15,6 +15,8 @@ def content_hash(data: bytes) -> str:
 
 
 def current_dataset() -> Dataset | None:
+    if DATASET not in st.session_state:
+        current_run()  # a refreshed page gets its dataset back with its run
     return st.session_state.get(DATASET)
 
 
@@ -48,8 +50,46 @@ def next_step(path: str, label: str) -> None:
         st.page_link(path, label=label, icon=":material/arrow_forward:")
 
 
+@st.cache_resource
+def _store(root: str):
+    from core.store import RunStore
+
+    return RunStore(root)
+
+
+def get_store():
+    """The run store of the current data directory ($LSTM_LENS_HOME or ~/.lstm-lens)."""
+    from core.store import data_dir
+
+    return _store(str(data_dir()))
+
+
+@st.cache_resource(max_entries=8, show_spinner="Reopening the saved run…")
+def _load_run(root: str, run_id: str) -> TrainingRun:
+    return _store(root).load(run_id)
+
+
+def open_run(run_id: str) -> TrainingRun:
+    """Put a saved run (and its dataset) into this session, without retraining."""
+    run = _load_run(str(get_store().root), run_id)
+    st.session_state[RESULTS] = run
+    st.session_state[DATASET] = run.dataset
+    st.query_params["run"] = run_id
+    return run
+
+
 def current_run() -> TrainingRun | None:
-    return st.session_state.get(RESULTS)
+    """This session's run; after a browser refresh or a server restart, the one named in the URL (?run=…)."""
+    run = st.session_state.get(RESULTS)
+    if run is None and st.query_params.get("run"):
+        try:
+            run = open_run(st.query_params["run"])
+        except ValueError:
+            del st.query_params["run"]
+            return None
+    if run is not None and run.run_id and st.query_params.get("run") != run.run_id:
+        st.query_params["run"] = run.run_id
+    return run
 
 
 def require_run() -> TrainingRun:

@@ -1,0 +1,79 @@
+"""Runs: every finished training run, kept across refreshes and restarts; reopen, delete, import."""
+import streamlit as st
+
+from core.bundle import import_bundle
+from core.errors import DataError
+from core.evaluation import ModelSpec
+from core.runs import TrainingRun
+from ui.state import DATASET, RESULTS, current_dataset, get_store, open_run, plain, show_error
+
+st.title("Runs")
+store = get_store()
+st.caption(f"Saved in {plain(store.root)} (set LSTM_LENS_HOME to keep them elsewhere).")
+
+runs = store.list()
+if runs.empty:
+    st.info("No runs yet. Train models on the **Train** page; every finished run is saved here.")
+else:
+    f1, f2 = st.columns([2, 1])
+    text = f1.text_input("Filter by dataset", "", placeholder="e.g. airline")
+    statuses = f2.multiselect("Status", sorted(runs["status"].unique()), default=sorted(runs["status"].unique()))
+    shown = runs[runs["dataset"].str.contains(text, case=False, regex=False) & runs["status"].isin(statuses)]
+    st.dataframe(shown, hide_index=True, width="stretch",
+                 column_config={"best MASE": st.column_config.NumberColumn(format="%.3f"), "seconds": st.column_config.NumberColumn(format="%.1f")})
+    finished = shown[shown["status"] == "finished"]
+    if not finished.empty:
+        c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
+        labels = {rid: f"{created} · {name} · best {best or '—'}"
+                  for rid, created, name, best in zip(finished["id"], finished["created"], finished["dataset"], finished["best model"])}
+        chosen = c1.selectbox("Run", list(labels), format_func=labels.get)
+        if c2.button("Reopen", type="primary"):
+            try:
+                open_run(chosen)
+                st.success("Reopened: Compare, Inside the LSTM and Learn now show this run.")
+            except DataError as error:
+                show_error(error)
+        if c3.button("Delete"):
+            store.delete(chosen)
+            st.rerun()
+    interrupted = runs[runs["status"] == "interrupted"]
+    if len(interrupted):
+        st.caption(f"{len(interrupted)} run(s) were interrupted (the server stopped during training); they hold no results.")
+
+st.subheader("Import")
+i1, i2 = st.columns(2)
+bundle = i1.file_uploader("A run bundle (.zip) exported from LSTM Lens", type=["zip"], key="bundle_upload")
+if bundle is not None and i1.button("Import bundle"):
+    try:
+        run = import_bundle(bundle.getvalue())
+        run_id = store.start(run.dataset.name, run.dataset.digest, [s.key for s in run.specs])
+        store.finish(run_id, run, seconds=0.0)
+        open_run(run_id)
+        st.success(f"Imported as run {run_id}; it is open now.")
+    except DataError as error:
+        show_error(error)
+model_file = i2.file_uploader("A Keras model (.keras) to use on the current series", type=["keras"], key="keras_upload",
+                              help="Loaded in safe mode: a model containing code (Lambda layers) is refused. Its input shape must match the current data.")
+if model_file is not None and i2.button("Use this model"):
+    import tempfile
+    from pathlib import Path
+
+    from core.adopted import evaluate_uploaded
+    from core.models.lstm import load_keras
+
+    dataset = current_dataset()
+    try:
+        if dataset is None:
+            raise DataError("Choose a series on the Data page first; the model is checked against it.")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "uploaded.keras"  # never the uploaded name
+            path.write_bytes(model_file.getvalue())
+            keras_model = load_keras(path)
+        clean = dataset.clean
+        evaluation = evaluate_uploaded(keras_model, clean.y, clean.covariates, clean.season)
+        horizon = len(evaluation.actual)
+        st.session_state[RESULTS] = TrainingRun(dataset=dataset, specs=[ModelSpec("lstm")], evaluation=evaluation, test_size=horizon,
+                                                horizon=horizon, season=clean.season, level=0.9)
+        st.success("The model is loaded and scored on the last points of your series; see Compare and Inside the LSTM.")
+    except DataError as error:
+        show_error(error)

@@ -1,0 +1,33 @@
+"""Runs page through AppTest: a trained run is listed, reopened after a 'restart', and deleted."""
+import os
+
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+
+def test_runs_page_lists_and_reopens(tmp_path, monkeypatch):
+    monkeypatch.setenv("LSTM_LENS_HOME", str(tmp_path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.run()
+    at.switch_page("pages/runs.py").run()
+    assert not at.exception
+    assert "No runs yet" in at.info[0].value
+    at.switch_page("pages/train.py").run()
+    at.multiselect[0].set_value(["naive", "snaive", "regression"])
+    at.button[0].click().run()
+    assert not at.exception
+    run_id = at.session_state["results"].run_id
+    assert run_id and (tmp_path / "runs.sqlite").exists()
+
+    fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)  # a new browser session
+    fresh.run()
+    fresh.switch_page("pages/runs.py").run()
+    assert not fresh.exception
+    table = fresh.dataframe[0].value
+    assert list(table["id"]) == [run_id] and table.loc[0, "status"] == "finished"
+    fresh.button[0].click().run()  # Reopen
+    assert not fresh.exception
+    assert fresh.session_state["results"].run_id == run_id
+    fresh.switch_page("pages/compare.py").run()
+    assert not fresh.exception and len(fresh.get("plotly_chart")) >= 3
