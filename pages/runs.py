@@ -5,9 +5,10 @@ from core.bundle import import_bundle
 from core.errors import DataError
 from core.evaluation import ModelSpec
 from core.runs import TrainingRun
-from ui.state import DATASET, RESULTS, current_dataset, get_store, open_run, plain, show_error
+from ui.state import RESULTS, current_dataset, current_run, get_store, open_run, plain, show_error
 
 st.title("Runs")
+current_run()
 store = get_store()
 st.caption(f"Saved in {plain(store.root)} (set LSTM_LENS_HOME to keep them elsewhere).")
 

@@ -15,8 +15,7 @@ def content_hash(data: bytes) -> str:
 
 
 def current_dataset() -> Dataset | None:
-    if DATASET not in st.session_state:
-        current_run()  # a refreshed page gets its dataset back with its run
+    current_run()  # a refreshed page gets its dataset back with its run
     return st.session_state.get(DATASET)
 
 
@@ -87,8 +86,8 @@ def current_run() -> TrainingRun | None:
         except ValueError:
             del st.query_params["run"]
             return None
-    if run is not None and run.run_id and st.query_params.get("run") != run.run_id:
-        st.query_params["run"] = run.run_id
+    if run is not None and run.run_id:
+        st.query_params["run"] = run.run_id  # navigation clears the URL; keep the run in it so a refresh finds it
     return run
 
 

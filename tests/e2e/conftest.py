@@ -87,7 +87,9 @@ def page(browser, request):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     page.console_errors = []
+    page.http_errors = []
     page.on("console", lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None)
+    page.on("response", lambda r: page.http_errors.append((r.status, r.url)) if r.status >= 400 else None)
     page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
     yield page
     failed = getattr(request.node, "rep_call", None)
@@ -110,6 +112,22 @@ def wait_idle(page, timeout: float = 120_000) -> None:
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
     )
+
+
+# Streamlit itself probes <page>/_stcore/health and host-config when a page URL is loaded directly
+# (a refresh on a sub-page); those 404s come from its base-path detection, not from this app.
+STREAMLIT_PROBES = ("/_stcore/health", "/_stcore/host-config")
+
+
+def real_console_errors(page) -> list[str]:
+    probes = [url for status, url in page.http_errors if status == 404 and url.endswith(STREAMLIT_PROBES)]
+    others = [url for status, url in page.http_errors if url not in probes]
+    errors = list(page.console_errors)
+    for _ in probes:
+        generic = "Failed to load resource: the server responded with a status of 404 (Not Found)"
+        if generic in errors:
+            errors.remove(generic)
+    return errors + [f"HTTP error on {url}" for url in others]
 
 
 def assert_no_exception(page) -> None:

@@ -2,7 +2,7 @@
 import pytest
 
 from tests.conftest import AWKWARD
-from tests.e2e.conftest import assert_no_exception, wait_idle
+from tests.e2e.conftest import assert_no_exception, real_console_errors, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -20,7 +20,7 @@ def test_upload_csv_shows_chart_and_cleaning_report(server, page):
     assert page.locator('[data-testid="stPlotlyChart"]').count() >= 2
     assert page.locator(".js-plotly-plot").count() >= 1
     assert_no_exception(page)
-    assert not page.console_errors, page.console_errors
+    assert not real_console_errors(page), real_console_errors(page)
 
 
 def test_bad_upload_shows_a_sentence_not_a_traceback(server, page):

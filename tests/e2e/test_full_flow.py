@@ -1,0 +1,79 @@
+"""A new user's whole session in a real browser: upload, map, train all models, compare, download,
+look inside the LSTM, switch the Learn page to Korean, refresh and find the run again."""
+import csv
+import io
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.e2e.conftest import assert_no_exception, real_console_errors, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+
+
+def charts_at_least(page, n, timeout=240_000):
+    page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot').length >= {n}", timeout=timeout)
+
+
+def go(page, name):
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name=name).click()
+    wait_idle(page)
+
+
+def test_new_user_session(server, page):
+    page.goto(server)
+    charts_at_least(page, 1, 60_000)
+    page.get_by_text("Upload a file").click()
+    wait_idle(page)
+    page.locator('input[type="file"]').set_input_files(str(ROOT / "sample_data" / "airline_passengers.csv"))
+    page.get_by_text("Cleaning report").wait_for(timeout=60_000)
+    wait_idle(page)
+    # the detected mapping (month -> passengers) is what gets charted
+    page.get_by_text("airline_passengers.csv: passengers").wait_for(timeout=30_000)
+
+    go(page, "Train")
+    page.get_by_text("LSTM settings").click()
+    page.get_by_role("spinbutton", name="Max epochs").fill("5")
+    page.get_by_role("spinbutton", name="Units per layer").fill("8")
+    page.get_by_role("button", name="Train models").click()
+    page.get_by_text("Leaderboard (test part)").wait_for(timeout=300_000)
+    wait_idle(page)
+    assert page.get_by_text("saved. It survives a browser refresh").count() == 1
+    assert_no_exception(page)
+
+    go(page, "Compare")
+    charts_at_least(page, 2)
+    page.get_by_role("heading", name="Leaderboard").wait_for()
+    page.locator('[data-testid="stDataFrame"]').first.wait_for()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Forecasts of the test part (CSV)").click()
+    text = open(info.value.path(), encoding="utf-8").read()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    models = {r["model"] for r in rows}
+    assert models == {"Naive", "Seasonal naive", "Linear regression", "ARIMA", "LSTM"}
+    assert len(rows) == 5 * 12 and all(float(r["lower"]) <= float(r["mean"]) <= float(r["upper"]) for r in rows)
+    assert {r["date"][:7] for r in rows} == {f"1960-{m:02d}" for m in range(1, 13)}
+    assert_no_exception(page)
+
+    go(page, "Inside the LSTM")
+    page.wait_for_function("document.querySelectorAll('.katex').length >= 6", timeout=240_000)  # the six equations
+    charts_at_least(page, 7)
+    assert_no_exception(page)
+
+    go(page, "Learn")
+    page.get_by_role("heading", name="1. Why LSTMs were introduced").wait_for(timeout=240_000)
+    charts_at_least(page, 8)
+    page.get_by_text("한국어").click()
+    page.get_by_role("heading", name="1. LSTM은 왜 등장했을까").wait_for(timeout=120_000)
+    assert_no_exception(page)
+
+    page.reload()
+    wait_idle(page)
+    go(page, "Runs")
+    page.get_by_role("button", name="Reopen").wait_for(timeout=60_000)
+    assert "airline_passengers.csv · best" in page.content()
+    go(page, "Compare")
+    charts_at_least(page, 2)
+    assert_no_exception(page)
+    assert not real_console_errors(page), real_console_errors(page)
