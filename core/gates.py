@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import os
+
 import numpy as np
 
 QUANTITIES = ("input", "forget", "candidate", "cell", "output", "hidden")
@@ -73,14 +75,19 @@ class GateTrace:
 
 
 def _run_layer(x: np.ndarray, w: LayerWeights, keep_all: bool, need_sequence: bool):
-    """One layer over a chunk of windows x (N, T, D); returns the trace and, if asked, the h sequence."""
-    from scipy.special import expit
+    """One layer over a chunk of windows x (N, T, D); returns the trace and, if asked, the h sequence.
 
+    sigmoid(z) = 1 / (1 + exp(-z)) and tanh(z) = 2 sigmoid(2z) - 1, so the weights are scaled once
+    (by -1 for the gates, -2 for the candidate) and one exp per step serves all four blocks.
+    """
     n, steps, _ = x.shape
     u = w.units
-    # Reorder Keras' (i, f, c, o) blocks to (i, f, o, c) so one sigmoid covers the three gates.
+    # Reorder Keras' (i, f, c, o) blocks to (i, f, o, c) and fold in the signs and factors.
     order = np.r_[0:2 * u, 3 * u:4 * u, 2 * u:3 * u]
-    kernel, recurrent, bias = w.kernel[:, order], np.ascontiguousarray(w.recurrent[:, order]), w.bias[order]
+    scale = np.r_[np.full(3 * u, -1.0, dtype=np.float32), np.full(u, -2.0, dtype=np.float32)]
+    kernel = w.kernel[:, order] * scale
+    recurrent = np.ascontiguousarray(w.recurrent[:, order] * scale)
+    bias = w.bias[order] * scale
     projected = (x.reshape(n * steps, -1) @ kernel + bias).reshape(n, steps, 4 * u)  # all steps in one product
     h = np.zeros((n, u), dtype=np.float32)
     c = np.zeros((n, u), dtype=np.float32)
@@ -89,12 +96,17 @@ def _run_layer(x: np.ndarray, w: LayerWeights, keep_all: bool, need_sequence: bo
     shape = (n, steps if keep_all else 1, u)
     store = {name: np.empty(shape, dtype=np.float32) for name in QUANTITIES}
     sequence = np.empty((n, steps, u), dtype=np.float32) if need_sequence else None
+    candidate = z[:, 3 * u:]
     for t in range(steps):
         np.matmul(h, recurrent, out=z)
         z += projected[:, t]
-        expit(z[:, :3 * u], out=z[:, :3 * u])
-        np.tanh(z[:, 3 * u:], out=z[:, 3 * u:])
-        i, f, o, g = z[:, :u], z[:, u:2 * u], z[:, 2 * u:3 * u], z[:, 3 * u:]
+        with np.errstate(over="ignore"):  # exp overflows to inf for saturated gates; 1 / inf is the right 0
+            np.exp(z, out=z)
+        z += 1.0
+        np.reciprocal(z, out=z)
+        candidate *= 2.0
+        candidate -= 1.0
+        i, f, o, g = z[:, :u], z[:, u:2 * u], z[:, 2 * u:3 * u], candidate
         c *= f
         c += i * g
         np.tanh(c, out=tanh_c)
@@ -120,15 +132,28 @@ def replay(weights: list[LayerWeights], windows: np.ndarray, keep: str = "all", 
     if x_all.shape[2] != weights[0].kernel.shape[0]:
         raise ValueError(f"The model reads {weights[0].kernel.shape[0]} input channels; these windows have {x_all.shape[2]}.")
     keep_all = keep == "all"
-    parts: list[list[GateTrace]] = [[] for _ in weights]
-    for start in range(0, len(x_all), chunk):
+
+    def one_chunk(start: int) -> list[GateTrace]:
         x = x_all[start:start + chunk]
+        traces = []
         for index, layer in enumerate(weights):
-            last = index == len(weights) - 1
-            trace, sequence = _run_layer(x, layer, keep_all, need_sequence=not last)
-            parts[index].append(trace)
-            x = sequence
-    return [GateTrace(**{name: np.concatenate([p.get(name) for p in layer_parts]) for name in QUANTITIES}) for layer_parts in parts]
+            trace, x = _run_layer(x, layer, keep_all, need_sequence=index < len(weights) - 1)
+            traces.append(trace)
+        return traces
+
+    starts = list(range(0, len(x_all), chunk))
+    workers = min(len(starts), os.cpu_count() or 1)
+    if workers > 1:  # NumPy releases the GIL in matmul and ufuncs: chunks run on every core,
+        from concurrent.futures import ThreadPoolExecutor  # each with a one-thread BLAS (no oversubscription)
+
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
+            per_chunk = list(pool.map(one_chunk, starts))
+    else:
+        per_chunk = [one_chunk(s) for s in starts]
+    return [GateTrace(**{name: np.concatenate([c[k].get(name) for c in per_chunk]) for name in QUANTITIES})
+            for k in range(len(weights))]
 
 
 def half_life(mean_forget: np.ndarray) -> np.ndarray:
