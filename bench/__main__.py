@@ -1,0 +1,47 @@
+"""make bench: every benchmark side by side, printed and written to BENCHMARKS.md with the machine they ran on.
+
+    python -m bench [--m4-models naive,snaive,naive2,regression] [--skip-m4]
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import platform
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def machine() -> str:
+    memory = ""
+    with contextlib.suppress(OSError, ValueError):
+        kb = int(next(line for line in open("/proc/meminfo") if line.startswith("MemTotal")).split()[1])
+        memory = f", {kb / 2**20:.0f} GiB memory"
+    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores{memory}, Python {platform.python_version()}"
+
+
+def main(argv=None) -> int:
+    from bench import gates_replay, m4_hourly
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--m4-models", default="naive,snaive,naive2,regression")
+    parser.add_argument("--skip-m4", action="store_true")
+    args = parser.parse_args(argv)
+    sections = []
+    for title, run in [("Gate replay", lambda: gates_replay.main([])),
+                       *([] if args.skip_m4 else [("M4 Hourly through the batch CLI", lambda: m4_hourly.main(["--models", args.m4_models]))])]:
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer):
+            run()
+        print(f"== {title}\n{buffer.getvalue()}")
+        sections.append(f"## {title}\n\n```\n{buffer.getvalue().rstrip()}\n```\n")
+    text = f"# Benchmarks\n\nMachine: {machine()}. Written by `make bench`.\n\n" + "\n".join(sections)
+    (ROOT / "BENCHMARKS.md").write_text(text, encoding="utf-8")
+    print(f"wrote {ROOT / 'BENCHMARKS.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
