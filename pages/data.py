@@ -26,6 +26,15 @@ def explore_series(y, season: int):
     return explore.summary(y), explore.decompose(y, season), explore.correlations(y, max(40, 2 * season + 4))
 
 
+def stop_keeping_earlier(error) -> None:
+    """Say what is wrong, reassure that the earlier series is still loaded, and stop this run."""
+    show_error(error)
+    kept = current_dataset()
+    if kept is not None:
+        st.info(f"Your earlier series **{plain(kept.name)}** is still loaded on the other pages.")
+    st.stop()
+
+
 st.title("Data")
 st.caption("Pick a real sample or upload your own series. Every cleaning step is listed below the chart.")
 
@@ -52,11 +61,7 @@ else:
 try:
     frame, guess = load_table(data, filename)
 except DataError as error:
-    show_error(error)
-    kept = current_dataset()
-    if kept is not None:
-        st.info(f"Your earlier series **{plain(kept.name)}** is still loaded on the other pages.")
-    st.stop()
+    stop_keeping_earlier(error)
 
 for note in frame.attrs.get("read_notes", []):
     st.caption(f"ℹ️ {plain(note)}")
@@ -98,11 +103,7 @@ settings = dict(date=date_col, target=target, id_column=id_col, series_id=series
 try:
     cleaned = clean(data, filename, settings)
 except DataError as error:
-    show_error(error)
-    kept = current_dataset()
-    if kept is not None:
-        st.info(f"Your earlier series **{plain(kept.name)}** is still loaded on the other pages.")
-    st.stop()
+    stop_keeping_earlier(error)
 
 name = filename if not series_id else f"{filename} · {series_id}"
 digest = content_hash(data)

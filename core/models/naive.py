@@ -57,7 +57,20 @@ def naive2_forecast(values: np.ndarray, horizon: int, season: int) -> tuple[np.n
 
 
 class _Reference(FittedGuard):
+    """Shared set-up of the reference models: a season, an interval level, and a check of the series."""
+
     level: float
+    minimum_points = 2
+
+    def __init__(self, season: int = 1, level: float = 0.9):
+        self.season = int(season)
+        self.level = level
+        self.series_ = None
+
+    def fit(self, series: pd.Series, covariates=None):
+        self.values_ = check_series(series, self.minimum_points, self.name)
+        self.series_ = series
+        return self
 
     def _interval(self, mean: np.ndarray, residuals: np.ndarray, steps: np.ndarray):
         sigma = np.sqrt(np.nanmean(residuals ** 2)) if len(residuals) else 0.0
@@ -70,13 +83,7 @@ class Naive(_Reference):
     name = "Naive"
 
     def __init__(self, level: float = 0.9):
-        self.level = level
-        self.series_ = None
-
-    def fit(self, series: pd.Series, covariates=None) -> "Naive":
-        self.values_ = check_series(series, 2, self.name)
-        self.series_ = series
-        return self
+        super().__init__(1, level)
 
     def predict(self, horizon: int) -> Forecast:
         self._require_fit()
@@ -91,19 +98,13 @@ class SeasonalNaive(_Reference):
 
     name = "Seasonal naive"
 
-    def __init__(self, season: int, level: float = 0.9):
-        self.season = int(season)
-        self.level = level
-        self.series_ = None
-
     def fit(self, series: pd.Series, covariates=None) -> "SeasonalNaive":
         from core.errors import DataError
 
         if self.season < 2:
             raise DataError("Seasonal naive needs a season of at least 2 steps; with no season, use Naive.")
-        self.values_ = check_series(series, self.season + 1, self.name)
-        self.series_ = series
-        return self
+        self.minimum_points = self.season + 1
+        return super().fit(series)
 
     def predict(self, horizon: int) -> Forecast:
         self._require_fit()
@@ -118,16 +119,6 @@ class Naive2(_Reference):
     """M4's Naive2: naive after a classical multiplicative seasonal adjustment (when the data are seasonal)."""
 
     name = "Naive2"
-
-    def __init__(self, season: int, level: float = 0.9):
-        self.season = int(season)
-        self.level = level
-        self.series_ = None
-
-    def fit(self, series: pd.Series, covariates=None) -> "Naive2":
-        self.values_ = check_series(series, 2, self.name)
-        self.series_ = series
-        return self
 
     def predict(self, horizon: int) -> Forecast:
         self._require_fit()
