@@ -1,9 +1,14 @@
-"""LSTM Lens: page config and navigation, nothing else."""
+"""LSTM Lens: page config, the run named in the URL, and navigation."""
 from pathlib import Path
 
 import streamlit as st
 
+from ui.state import current_run
+
 st.set_page_config(page_title="LSTM Lens", page_icon="🔎", layout="wide")
+# A refreshed or shared URL names its run (?run=…); reopen it before any page runs, since
+# navigating to another page drops the URL's parameters.
+current_run()
 
 _PAGES = [
     ("pages/data.py", "Data", ":material/table_chart:"),

@@ -23,14 +23,16 @@ def machine() -> str:
 
 
 def main(argv=None) -> int:
-    from bench import gates_replay, m4_hourly
+    from bench import arima_compare, gates_replay, m4_hourly
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--m4-models", default="naive,snaive,naive2,regression")
     parser.add_argument("--skip-m4", action="store_true")
+    parser.add_argument("--skip-arima", action="store_true", help="skip the pmdarima / statsforecast comparison")
     args = parser.parse_args(argv)
     sections = []
     for title, run in [("Gate replay", lambda: gates_replay.main([])),
+                       *([] if args.skip_arima else [("Auto-ARIMA: ours vs pmdarima vs statsforecast", lambda: arima_compare.main([]))]),
                        *([] if args.skip_m4 else [("M4 Hourly through the batch CLI", lambda: m4_hourly.main(["--models", args.m4_models]))])]:
         buffer = io.StringIO()
         with contextlib.redirect_stdout(buffer):

@@ -69,7 +69,7 @@ def test_new_user_session(server, page):
     assert_no_exception(page)
 
     page.reload()
-    wait_idle(page)
+    page.get_by_role("heading", name="1. Why LSTMs were introduced").wait_for(timeout=240_000)
     go(page, "Runs")
     page.get_by_role("button", name="Reopen").wait_for(timeout=60_000)
     assert "airline_passengers.csv · best" in page.content()

@@ -1,0 +1,123 @@
+"""Auto-ARIMA side by side: ours vs pmdarima's auto_arima vs statsforecast's AutoARIMA.
+
+    python -m bench.arima_compare [--timeout 300]
+
+Six real series of different frequencies, each split into training part and holdout.
+Every fit runs in its own process with a time limit; statsforecast's first call (numba
+compilation) is reported apart from its warm calls. Needs requirements-bench.txt.
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+
+
+def series_list():
+    from bench.m4_hourly import M4
+    from core.data import detect_columns, read_table, to_series
+    from core.m4 import read_m4
+    from core.samples import SAMPLES
+
+    out = []
+    for s in SAMPLES:
+        frame = read_table(s.read_bytes(), s.file)
+        guess = detect_columns(frame)
+        clean = to_series(frame, date=guess.date, target=guess.target)
+        out.append((s.key, clean.y.to_numpy(float), clean.season, s.horizon, clean.freq))
+    m4 = read_m4(M4 / "Hourly-train.csv", M4 / "Hourly-test.csv")
+    for sid in ("H1", "H100"):
+        train, test = m4[sid]
+        out.append((f"M4 {sid}", np.r_[train, test], 24, 48, "h"))
+    return out
+
+
+def fit_ours(y, m, h, freq):
+    from core.models.arima import AutoARIMA
+
+    series = pd.Series(y, index=pd.date_range("2000-01-01", periods=len(y), freq=freq))
+    return AutoARIMA(season=m).fit(series).predict(h).mean
+
+
+def fit_pmdarima(y, m, h, freq):
+    import pmdarima
+
+    model = pmdarima.auto_arima(y, m=m, seasonal=m > 1, stepwise=True, suppress_warnings=True, error_action="ignore")
+    return model.predict(h)
+
+
+def fit_statsforecast(y, m, h, freq):
+    from statsforecast.models import AutoARIMA
+
+    return AutoARIMA(season_length=m).forecast(y=y.astype(float), h=h)["mean"]
+
+
+TOOLS = {"ours": fit_ours, "pmdarima": fit_pmdarima, "statsforecast": fit_statsforecast}
+
+
+def _worker(tool, y, m, h, freq, queue, repeats):
+    warnings.simplefilter("ignore")
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        forecast = TOOLS[tool](y, m, h, freq)
+        times.append(time.perf_counter() - started)
+    queue.put((times, np.asarray(forecast, dtype=float)))
+
+
+def timed(tool, y, m, h, freq, timeout, repeats=1):
+    queue = mp.get_context("fork").Queue()
+    process = mp.get_context("fork").Process(target=_worker, args=(tool, y, m, h, freq, queue, repeats))
+    process.start()
+    process.join(timeout)
+    if process.is_alive():
+        process.kill()
+        return None, None
+    if queue.empty():
+        return None, None
+    return queue.get()
+
+
+def main(argv=None) -> pd.DataFrame:
+    from core import metrics as M
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--timeout", type=float, default=300)
+    args = parser.parse_args(argv)
+    rows = []
+    for name, values, m, h, freq in series_list():
+        train, test = values[:-h], values[-h:]
+        row = {"series": name, "points": len(train), "season": m}
+        for tool in TOOLS:
+            # statsforecast: the first call compiles; two calls in one process give first and warm times
+            repeats = 2 if tool == "statsforecast" else 1
+            times, forecast = timed(tool, train, m, h, freq, args.timeout, repeats)
+            if times is None:
+                row[f"{tool} s"] = f">{args.timeout:.0f}"
+                row[f"{tool} MASE"] = np.nan
+                continue
+            row[f"{tool} s"] = times[-1]
+            if tool == "statsforecast":
+                row["statsforecast first s"] = times[0]
+            row[f"{tool} MASE"] = M.mase(test, forecast, train, m)
+        rows.append(row)
+        print(f"done {name}", flush=True)
+    table = pd.DataFrame(rows)
+    with pd.option_context("display.width", 200, "display.max_columns", 20, "display.float_format", "{:.3f}".format):
+        print(table.to_string(index=False))
+    numeric = lambda col: pd.to_numeric(table[col], errors="coerce")
+    ratio_pm = (numeric("pmdarima s") / numeric("ours s")).dropna()
+    ratio_sf = (numeric("statsforecast s") / numeric("ours s")).dropna()
+    print(f"\nfit-time ratio pmdarima / ours: median {ratio_pm.median():.2f}x over {len(ratio_pm)} series that finished")
+    print(f"fit-time ratio statsforecast (warm) / ours: median {ratio_sf.median():.2f}x")
+    print(f"mean MASE: ours {numeric('ours MASE').mean():.3f}, pmdarima {numeric('pmdarima MASE').mean():.3f} "
+          f"(over the series it finished), statsforecast {numeric('statsforecast MASE').mean():.3f}")
+    return table
+
+
+if __name__ == "__main__":
+    main()
