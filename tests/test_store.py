@@ -91,3 +91,31 @@ def test_lambda_model_is_refused(tmp_path):
 def test_corrupt_model_file_says_so():
     with pytest.raises(DataError, match="not a readable .keras model"):
         load_keras(AWKWARD / "corrupt_model.keras")
+
+
+def test_two_sessions_saving_at_once(tmp_path, run):
+    """Two sessions finish runs into one store at the same time: every run is saved whole."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    light = TrainingRun(dataset=run.dataset, specs=run.specs[:2], evaluation=type(run.evaluation)(
+        train=run.evaluation.train, actual=run.evaluation.actual, season=4, level=0.9,
+        results={k: v for k, v in run.evaluation.results.items() if k != "lstm"}), test_size=8, horizon=8, season=4, level=0.9)
+
+    def session(k):
+        store = RunStore(tmp_path)  # each session opens its own connections
+        ids = []
+        for _ in range(6):
+            run_id = store.start(f"session{k}.csv", "h", ["snaive", "arima"])
+            store.finish(run_id, light, seconds=0.1)
+            ids.append(run_id)
+        return ids
+
+    with ThreadPoolExecutor(2) as pool:
+        ids = [i for batch in pool.map(session, [1, 2]) for i in batch]
+    store = RunStore(tmp_path)
+    listed = store.list()
+    assert len(listed) == 12 and set(listed["status"]) == {"finished"}
+    assert store.integrity_ok()
+    for run_id in ids:
+        reopened = store.load(run_id)
+        np.testing.assert_allclose(reopened.evaluation.results["arima"].forecast.mean, run.evaluation.results["arima"].forecast.mean)
