@@ -23,7 +23,7 @@ def machine() -> str:
 
 
 def main(argv=None) -> int:
-    from bench import arima_compare, gates_replay, m4_hourly
+    from bench import arima_compare, gates_replay, latency, lstm_training, m4_hourly
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--m4-models", default="naive,snaive,naive2,regression")
@@ -32,6 +32,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     sections = []
     for title, run in [("Gate replay", lambda: gates_replay.main([])),
+                       ("LSTM training: ours vs a plain Keras script", lambda: lstm_training.main([])),
+                       ("Interactive latency", lambda: latency.main([])),
                        *([] if args.skip_arima else [("Auto-ARIMA: ours vs pmdarima vs statsforecast", lambda: arima_compare.main([]))]),
                        *([] if args.skip_m4 else [("M4 Hourly through the batch CLI", lambda: m4_hourly.main(["--models", args.m4_models]))])]:
         buffer = io.StringIO()
