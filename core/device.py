@@ -25,11 +25,20 @@ def backend_name() -> str:
     return os.environ.get("KERAS_BACKEND", "tensorflow")
 
 
+def gpu_possible() -> bool:
+    """False when no NVIDIA device node exists, so no backend can see a GPU (checked without importing one)."""
+    import glob
+
+    return bool(glob.glob("/dev/nvidia[0-9]*")) or os.environ.get("LSTM_LENS_PROBE_GPU") == "1"
+
+
 def list_devices() -> list[Device]:
-    """CPU first, then every GPU the active backend can use."""
+    """CPU first, then every GPU the active backend can use. No backend is imported when no GPU can exist."""
     import platform
 
     devices = [Device("cpu:0", "CPU", platform.processor() or platform.machine() or "processor")]
+    if not gpu_possible():
+        return devices
     backend = backend_name()
     if backend == "tensorflow":
         import tensorflow as tf
