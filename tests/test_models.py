@@ -105,3 +105,13 @@ def test_lstm_uses_covariates():
     model = build_model("lstm", season=12, horizon=6, epochs=2, units=4).fit(series, cov)
     assert model.model_.input_shape[-1] == 3  # change, level, covariate
     assert model.covariate_names_ == ["x"]
+
+
+def test_diverging_lstm_ends_with_a_sentence_and_keeps_other_results():
+    from core.evaluation import ModelSpec, holdout
+
+    series = seasonal_series()
+    evaluation = holdout(series, [ModelSpec("naive"), ModelSpec("lstm", {"epochs": 5, "units": 4, "learning_rate": 1e30})], 12, season=12)
+    assert evaluation.results["naive"].error is None and evaluation.results["naive"].forecast is not None
+    assert evaluation.results["lstm"].error == ("LSTM training diverged (the loss became NaN or infinite). "
+                                                "Lower the learning rate or log-transform the series.")

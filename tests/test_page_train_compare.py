@@ -53,3 +53,18 @@ def test_invalid_settings_are_explained():
     {n.label: n for n in at.number_input}["Season (steps)"].set_value(1)
     at.button[0].click().run()
     assert "needs a season of at least 2 steps" in at.error[0].value
+
+
+def test_failing_lstm_leaves_the_other_models_in_place():
+    at = open_page("pages/train.py")
+    at.multiselect[0].set_value(["snaive", "regression", "lstm"])
+    inputs = {n.label: n for n in at.number_input}
+    inputs["Test size (points held out)"].set_value(100)  # leaves 44 training points
+    inputs["Lookback (0 = automatic)"].set_value(40)  # 44 - 40 - 100 + 1 windows: far too few
+    inputs["Max epochs"].set_value(2)
+    at.button[0].click().run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any(e.startswith("LSTM: The series is too short for an LSTM with lookback 40 and horizon 100") for e in errors), errors
+    run = at.session_state["results"]
+    assert set(run.evaluation.ok()) == {"snaive", "regression"}
