@@ -54,7 +54,6 @@ def _print_table(frame, columns):
 
 def cmd_forecast(args) -> int:
     from core.data import detect_columns, to_series
-    from core.defaults import default_test_size
     from core.evaluation import ModelSpec, fit_predict, holdout
     from core.export import safe_csv
 
@@ -72,12 +71,9 @@ def cmd_forecast(args) -> int:
     for line in clean.report:
         print(f"  cleaning: {line}", file=sys.stderr)
 
-    def progress_for(spec):
-        return lambda f, m: None
-
     started = time.perf_counter()
     evaluation = holdout(clean.y, specs, test_size, season=season, level=args.level, covariates=clean.covariates,
-                         season_options=clean.season_options, log=clean.log, on_model_progress=progress_for)
+                         season_options=clean.season_options, log=clean.log)
     board = evaluation.leaderboard()
     forecasts = evaluation.forecasts_frame()
     forecasts.insert(0, "part", "test")

@@ -1,7 +1,6 @@
 """Scoring an uploaded LSTM on the current series, as if it had been trained here."""
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from core import metrics as M

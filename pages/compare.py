@@ -8,7 +8,7 @@ from core.errors import DataError
 from core.evaluation import backtest, backtest_summary, fit_predict
 from core.export import safe_csv
 from core.tables import styled_leaderboard
-from ui.state import RESULTS, next_step, plain, require_run, show_error
+from ui.state import next_step, plain, require_run, show_error
 
 def downloads(run) -> dict:
     import tempfile
@@ -91,7 +91,6 @@ with tab3:
     if st.button("Run backtest"):
         specs = [s for s in run.specs if s.key in ok and (include_lstm or s.key != "lstm")]
         bar = st.progress(0.0, text="Backtest")
-        series = pd.concat([evaluation.train, evaluation.actual])
         clean = run.dataset.clean
         try:
             rows = backtest(clean.y, specs, run.test_size, origins=int(origins), stride=int(stride), season=run.season, window=window,

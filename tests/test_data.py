@@ -1,5 +1,4 @@
 """read_table / detect_columns / to_series on good and bad inputs, one assertion per behaviour."""
-import io
 
 import numpy as np
 import pandas as pd

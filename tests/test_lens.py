@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core import gates, lens
+from core import lens
 from core.models.lstm import LSTMForecaster
 
 

@@ -1,5 +1,4 @@
 """Runs page through AppTest: a trained run is listed, reopened after a 'restart', and deleted."""
-import os
 
 from streamlit.testing.v1 import AppTest
 

@@ -4,7 +4,6 @@ Keras (and so TensorFlow) is imported only inside fit/load, never at module impo
 """
 from __future__ import annotations
 
-import json
 import time
 
 import numpy as np
