@@ -170,21 +170,37 @@ class RunStore:
         self.models = self.root / "models"
         self.models.mkdir(parents=True, exist_ok=True)
         self.path = self.root / "runs.sqlite"
+        self._enable_wal()
         with self._connect() as db:
             db.executescript(SCHEMA)
+            # Several processes may open a new store at once: the first insert wins, the rest read it.
+            db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             found = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            if found is None:
-                db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            elif int(found[0]) > SCHEMA_VERSION:
+            if int(found[0]) > SCHEMA_VERSION:
                 raise DataError(f"The run history in {self.root} was written by a newer LSTM Lens (schema {found[0]}); update the app.")
+
+    def _enable_wal(self) -> None:
+        """WAL is a property of the database file, set once. Changing the journal mode does not wait on the
+        busy handler, so a store opened while another process writes retries briefly instead of failing."""
+        for attempt in range(100):
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            try:
+                if db.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                    return
+                db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError:
+                time.sleep(0.05 * (1 + attempt % 5))
+            finally:
+                db.close()
+        raise DataError(f"The run history in {self.root} stayed locked by another process; try again in a moment.")
 
     @contextmanager
     def _connect(self):
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA foreign_keys=ON")
             db.execute("PRAGMA busy_timeout=30000")
+            db.execute("PRAGMA foreign_keys=ON")
             yield db
         finally:
             db.close()

@@ -119,3 +119,30 @@ def test_two_sessions_saving_at_once(tmp_path, run):
     for run_id in ids:
         reopened = store.load(run_id)
         np.testing.assert_allclose(reopened.evaluation.results["arima"].forecast.mean, run.evaluation.results["arima"].forecast.mean)
+
+
+def test_many_sessions_opening_a_new_store_at_once(tmp_path):
+    """Found by a stress run: concurrent first opens raced on WAL and on the schema version."""
+    import threading
+
+    for trial in range(15):
+        root = tmp_path / str(trial)
+        barrier = threading.Barrier(6)
+        errors = []
+
+        def session():
+            try:
+                barrier.wait()
+                store = RunStore(root)
+                for _ in range(3):
+                    store.fail(store.start("x.csv", "h", ["naive"]), "test")
+            except Exception as error:  # any error here is the bug
+                errors.append(repr(error))
+
+        threads = [threading.Thread(target=session) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors, errors
+        assert len(RunStore(root).list()) == 18
