@@ -22,7 +22,7 @@ def esc(text) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
+def base_layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
     fig.update_layout(
         template=TEMPLATE,
         title=dict(text=title, x=0, xanchor="left"),
@@ -56,7 +56,7 @@ def series_chart(y: pd.Series, title: str | None = None) -> go.Figure:
     shown = thin(y)
     # Plain Scatter: the range slider does not draw WebGL traces.
     fig = go.Figure(go.Scatter(x=shown.index, y=shown.to_numpy(), mode="lines", name=esc(y.name), line=dict(color=HISTORY, width=1.4)))
-    _layout(fig, esc(title or y.name), height=430)
+    base_layout(fig, esc(title or y.name), height=430)
     fig.update_xaxes(
         rangeslider=dict(visible=True, thickness=0.08),
         rangeselector=dict(buttons=[
@@ -79,7 +79,7 @@ def decomposition_chart(parts: pd.DataFrame, season: int) -> go.Figure:
         else:
             trace = go.Scattergl(x=parts.index, y=parts[name], mode="lines", line=dict(width=1.2, color=PALETTE[0] if row > 1 else HISTORY), name=name)
         fig.add_trace(trace, row=row, col=1)
-    _layout(fig, f"STL decomposition (robust, season = {season})", height=640)
+    base_layout(fig, f"STL decomposition (robust, season = {season})", height=640)
     fig.update_layout(showlegend=False, hovermode="x")
     return fig
 
@@ -96,7 +96,7 @@ def correlation_chart(corr, season: int | None = None) -> go.Figure:
             fig.add_hline(y=sign * corr.band, line=dict(color="#64748b", dash="dash", width=1), row=1, col=col)
         if season and season < len(corr.lags):
             fig.add_vline(x=season, line=dict(color=PALETTE[2], dash="dot", width=1), row=1, col=col)
-    _layout(fig, "Correlation with the past (blue: outside the dashed 95% white-noise band; dotted: seasonal lag)", height=360)
+    base_layout(fig, "Correlation with the past (blue: outside the dashed 95% white-noise band; dotted: seasonal lag)", height=360)
     fig.update_layout(showlegend=False, hovermode="closest", bargap=0.3)
     fig.update_xaxes(title_text="lag")
     fig.update_yaxes(range=[-1.05, 1.05])
@@ -136,7 +136,7 @@ def forecast_chart(history: pd.Series, actual: pd.Series | None, forecasts: list
                                  line=dict(color=color, width=2, dash="solid")))
     if actual is not None and len(actual):
         fig.add_vline(x=actual.index[0], line=dict(color="#94a3b8", dash="dot", width=1))
-    _layout(fig, esc(title), height=480)
+    base_layout(fig, esc(title), height=480)
     fig.update_layout(legend=dict(orientation="v", yanchor="top", y=1, xanchor="left", x=1.01))
     fig.update_xaxes(rangeslider=dict(visible=True, thickness=0.06))
     return fig
@@ -148,7 +148,7 @@ def error_by_step_chart(errors: pd.DataFrame, colors: dict | None = None) -> go.
     for col in errors.columns:
         fig.add_trace(go.Scatter(x=errors.index, y=errors[col], mode="lines+markers", name=esc(col),
                                  line=dict(color=colors.get(col, PALETTE[0])), marker=dict(size=4)))
-    _layout(fig, "Absolute error by forecast step (does accuracy decay with the horizon?)", height=360)
+    base_layout(fig, "Absolute error by forecast step (does accuracy decay with the horizon?)", height=360)
     fig.update_xaxes(title_text="steps ahead")
     fig.update_yaxes(title_text="|actual − forecast|")
     return fig
@@ -162,7 +162,7 @@ def residual_chart(actual: pd.Series, forecasts: list, colors: dict | None = Non
         fig.add_trace(go.Scatter(x=f.index, y=residual, mode="lines+markers", name=esc(f.model),
                                  line=dict(color=colors.get(f.model, PALETTE[0]), width=1.2), marker=dict(size=4)))
     fig.add_hline(y=0, line=dict(color="#64748b", width=1))
-    _layout(fig, "Residuals on the test part (actual − forecast; above zero = under-forecast)", height=360)
+    base_layout(fig, "Residuals on the test part (actual − forecast; above zero = under-forecast)", height=360)
     return fig
 
 
@@ -173,7 +173,7 @@ def loss_chart(history: dict, best_epoch: int | None = None) -> go.Figure:
     fig.add_trace(go.Scatter(x=epochs, y=history.get("val_loss", []), mode="lines", name="validation loss", line=dict(color=PALETTE[1])))
     if best_epoch:
         fig.add_vline(x=best_epoch, line=dict(color=PALETTE[2], dash="dot"), annotation_text="best (restored)")
-    _layout(fig, "LSTM loss per epoch (mean squared error on scaled data)", height=300)
+    base_layout(fig, "LSTM loss per epoch (mean squared error on scaled data)", height=300)
     fig.update_xaxes(title_text="epoch")
     fig.update_yaxes(rangemode="tozero")
     return fig
@@ -185,7 +185,7 @@ def backtest_chart(rows: pd.DataFrame, metric: str = "MASE", colors: dict | None
     for model, part in rows.groupby("model", sort=False):
         fig.add_trace(go.Scatter(x=part["origin"], y=part[metric], mode="lines+markers", name=esc(model),
                                  line=dict(color=colors.get(model, PALETTE[0]))))
-    _layout(fig, f"{metric} at each backtest origin", height=340)
+    base_layout(fig, f"{metric} at each backtest origin", height=340)
     return fig
 
 

@@ -172,9 +172,7 @@ def _has_formats_mix(present: pd.Series) -> bool:
 
 
 # --------------------------------------------------------------------------- frequency
-_SEASONS = {
-    "min": (60, 1440),
-    "h": (24, 168),
+_SEASONS = {  # minutes and hours are handled in season_candidates
     "D": (7, 365),
     "B": (5,),
     "W": (52,),
@@ -242,8 +240,6 @@ def season_candidates(freq: str, length: int) -> tuple[int, ...]:
     if base == "min":
         per_hour = max(1, 60 // n)
         options = (per_hour * 24, per_hour * 24 * 7) if per_hour > 1 else (60, 1440)
-        if n < 60 and 60 % n == 0 and per_hour > 1:
-            options = (per_hour * 24, per_hour * 24 * 7)
     elif base == "h":
         options = (max(1, 24 // n), max(1, 168 // n))
     else:

@@ -1,6 +1,7 @@
 """Holdout and rolling-origin evaluation, and the leaderboard built from them."""
 from __future__ import annotations
 
+import inspect
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -117,11 +118,8 @@ def fit_predict(spec: ModelSpec, train: pd.Series, covariates: pd.DataFrame | No
     try:
         model = build_model(spec.key, season=season, horizon=horizon, level=level, season_options=season_options, **spec.params)
         started = time.perf_counter()
-        kwargs = {}
-        if spec.key == "lstm":
-            kwargs = {"on_progress": on_progress, "on_epoch": on_epoch}
-        elif spec.key == "arima":
-            kwargs = {"on_progress": on_progress}
+        accepted = inspect.signature(model.fit).parameters  # each model takes the callbacks its fit knows
+        kwargs = {k: v for k, v in (("on_progress", on_progress), ("on_epoch", on_epoch)) if k in accepted}
         uses_cov = REGISTRY[spec.key].uses_covariates
         model.fit(train, covariates if uses_cov else None, **kwargs)
         result.fit_seconds = time.perf_counter() - started

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.charts import HISTORY, PALETTE, _layout, esc
+from core.charts import HISTORY, PALETTE, base_layout, esc
 
 TITLES = {"input": "Input gate i", "forget": "Forget gate f", "candidate": "Candidate C̃", "cell": "Cell state C",
           "output": "Output gate o", "hidden": "Hidden state h"}
@@ -40,7 +40,7 @@ def heatmap(values: np.ndarray, dates, quantity: str, units, height: int = 230, 
         colorbar=dict(thickness=10, len=0.9),
         hovertemplate="%{x}<br>%{y}<br>" + TITLES[quantity] + " = %{z:.3f}<extra></extra>",
     ))
-    _layout(fig, title or TITLES[quantity], height=height)
+    base_layout(fig, title or TITLES[quantity], height=height)
     fig.update_layout(margin=dict(l=70, r=10, t=36, b=10), hovermode="closest")
     fig.update_yaxes(autorange="reversed", showticklabels=len(units) <= 24)
     if x_range is not None:
@@ -52,7 +52,7 @@ def window_chart(dates, values, name: str, forecast_dates=None, forecast=None, h
     fig = go.Figure(go.Scatter(x=dates, y=values, mode="lines+markers", name="input window", line=dict(color=HISTORY), marker=dict(size=3)))
     if forecast is not None:
         fig.add_trace(go.Scatter(x=forecast_dates, y=forecast, mode="lines", name="LSTM forecast", line=dict(color=PALETTE[4], dash="dash")))
-    _layout(fig, f"Input window: {esc(name)}", height=height)
+    base_layout(fig, f"Input window: {esc(name)}", height=height)
     fig.update_layout(margin=dict(l=70, r=90, t=36, b=10))
     return fig
 
@@ -64,7 +64,7 @@ def history_chart(series: pd.Series, dates, values: np.ndarray, quantity: str, u
     fig.add_trace(go.Heatmap(z=values.T, x=dates, y=unit_labels(units), **colour_scale(quantity, values),
                              colorbar=dict(thickness=10, len=0.6, y=0.3),
                              hovertemplate="window ending %{x}<br>%{y}<br>" + TITLES[quantity] + " = %{z:.3f}<extra></extra>"), row=2, col=1)
-    _layout(fig, f"{TITLES[quantity]} at the last step of the window ending on each date", height=560)
+    base_layout(fig, f"{TITLES[quantity]} at the last step of the window ending on each date", height=560)
     fig.update_layout(hovermode="closest", showlegend=False)
     fig.update_yaxes(autorange="reversed", showticklabels=len(units) <= 24, row=2, col=1)
     return fig
@@ -74,7 +74,7 @@ def unit_lines(dates, values: np.ndarray, units, quantity: str) -> go.Figure:
     fig = go.Figure()
     for j, unit in enumerate(units):
         fig.add_trace(go.Scattergl(x=dates, y=values[:, j], mode="lines", name=f"unit {unit}", line=dict(width=1.2, color=PALETTE[j % len(PALETTE)])))
-    _layout(fig, f"{TITLES[quantity]} of chosen units over time", height=340)
+    base_layout(fig, f"{TITLES[quantity]} of chosen units over time", height=340)
     return fig
 
 
@@ -83,7 +83,7 @@ def half_life_chart(half_lives: np.ndarray, mean_forget: np.ndarray, units) -> g
         x=unit_labels(units), y=half_lives, marker_color=PALETTE[0],
         customdata=mean_forget, hovertemplate="%{x}<br>mean f = %{customdata:.3f}<br>half-life %{y:.1f} steps<extra></extra>",
     ))
-    _layout(fig, "Memory half-life per unit: ln 0.5 / ln f̄ (steps until half the cell state fades)", height=340)
+    base_layout(fig, "Memory half-life per unit: ln 0.5 / ln f̄ (steps until half the cell state fades)", height=340)
     fig.update_yaxes(title_text="steps", type="log")
     fig.update_layout(hovermode="closest")
     return fig
@@ -96,7 +96,7 @@ def saturation_chart(samples: dict[str, np.ndarray], shares: dict[str, tuple[flo
     for k, name in enumerate(names, start=1):
         fig.add_trace(go.Histogram(x=samples[name], xbins=dict(start=0, end=1, size=0.025), marker_color=PALETTE[k - 1], name=TITLES[name]), row=1, col=k)
         fig.update_xaxes(range=[0, 1], row=1, col=k)
-    _layout(fig, "How often each gate is fully closed (near 0) or fully open (near 1)", height=330)
+    base_layout(fig, "How often each gate is fully closed (near 0) or fully open (near 1)", height=330)
     fig.update_layout(showlegend=False, bargap=0.02, margin=dict(l=10, r=10, t=80, b=10))
     return fig
 
@@ -107,5 +107,5 @@ def whatif_chart(dates, original, changed, forecast_dates, forecast_original, fo
     fig.add_trace(go.Scatter(x=dates, y=changed, mode="lines", name="edited window", line=dict(color=PALETTE[1], dash="dot")))
     fig.add_trace(go.Scatter(x=forecast_dates, y=forecast_original, mode="lines", name="forecast from original", line=dict(color=PALETTE[0], width=2)))
     fig.add_trace(go.Scatter(x=forecast_dates, y=forecast_changed, mode="lines", name="forecast from edited", line=dict(color=PALETTE[1], width=2)))
-    _layout(fig, f"What-if on {esc(name)}: the edited input and the forecast it leads to", height=380)
+    base_layout(fig, f"What-if on {esc(name)}: the edited input and the forecast it leads to", height=380)
     return fig

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.charts import HISTORY, PALETTE, _layout, esc
+from core.charts import HISTORY, PALETTE, base_layout, esc
 
 
 def retention_chart(kept: np.ndarray, units, steps_back: str, share_kept: str, rnn_factor: float = 0.6) -> go.Figure:
@@ -13,7 +13,7 @@ def retention_chart(kept: np.ndarray, units, steps_back: str, share_kept: str, r
     for j, unit in enumerate(units):
         fig.add_trace(go.Scatter(x=k, y=kept[:, j], mode="lines", name=f"unit {unit}", line=dict(width=1.5, color=PALETTE[j % len(PALETTE)])))
     fig.add_trace(go.Scatter(x=k, y=rnn_factor ** k, mode="lines", name=f"plain RNN ({rnn_factor}ᵏ)", line=dict(color="#64748b", dash="dash", width=2)))
-    _layout(fig, "", height=330)
+    base_layout(fig, "", height=330)
     fig.update_xaxes(title_text=steps_back)
     fig.update_yaxes(title_text=share_kept, type="log", range=[-4, 0.05])
     fig.update_layout(margin=dict(t=20))
@@ -24,7 +24,7 @@ def lines_chart(x, values: np.ndarray, units, y_title: str) -> go.Figure:
     fig = go.Figure()
     for j, unit in enumerate(units):
         fig.add_trace(go.Scatter(x=x, y=values[:, j], mode="lines", name=f"unit {unit}", line=dict(width=1.5, color=PALETTE[j % len(PALETTE)])))
-    _layout(fig, "", height=300)
+    base_layout(fig, "", height=300)
     fig.update_yaxes(title_text=y_title)
     fig.update_layout(margin=dict(t=20))
     return fig
@@ -36,7 +36,7 @@ def response_chart(sizes: np.ndarray, response: np.ndarray, x_title: str, y_titl
         go.Scatter(x=sizes, y=response, mode="lines+markers", name="LSTM", line=dict(color=PALETTE[0], width=2)),
         go.Scatter(x=sizes, y=straight, mode="lines", name="straight line", line=dict(color="#94a3b8", dash="dash")),
     ])
-    _layout(fig, "", height=300)
+    base_layout(fig, "", height=300)
     fig.update_xaxes(title_text=x_title)
     fig.update_yaxes(title_text=y_title)
     fig.update_layout(margin=dict(t=20))
@@ -45,7 +45,7 @@ def response_chart(sizes: np.ndarray, response: np.ndarray, x_title: str, y_titl
 
 def sensitivity_chart(dates, values: np.ndarray, y_title: str) -> go.Figure:
     fig = go.Figure(go.Bar(x=dates, y=values, marker_color=PALETTE[0], hovertemplate="%{x}<br>%{y:.3f}<extra></extra>"))
-    _layout(fig, "", height=300)
+    base_layout(fig, "", height=300)
     fig.update_yaxes(title_text=y_title)
     fig.update_layout(margin=dict(t=20), hovermode="closest")
     return fig
@@ -53,7 +53,7 @@ def sensitivity_chart(dates, values: np.ndarray, y_title: str) -> go.Figure:
 
 def channel_chart(effects: dict[str, float], y_title: str) -> go.Figure:
     fig = go.Figure(go.Bar(x=[esc(k) for k in effects], y=list(effects.values()), marker_color=PALETTE[2]))
-    _layout(fig, "", height=300)
+    base_layout(fig, "", height=300)
     fig.update_yaxes(title_text=y_title)
     fig.update_layout(margin=dict(t=20), hovermode="closest")
     return fig
@@ -67,6 +67,6 @@ def noise_chart(dates, window_values, fdates, clean_forecast, noisy: np.ndarray)
                    line=dict(width=0), name="forecasts from noisy windows (5–95%)", hoverinfo="skip"),
         go.Scatter(x=fdates, y=clean_forecast, mode="lines", name="forecast from the clean window", line=dict(color=PALETTE[0], width=2)),
     ])
-    _layout(fig, "", height=320)
+    base_layout(fig, "", height=320)
     fig.update_layout(margin=dict(t=20))
     return fig

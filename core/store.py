@@ -253,7 +253,7 @@ class RunStore:
                                             "best MASE", "device", "seconds", "message"])
         if frame.empty:
             return frame
-        stale = (frame["status"] == "running") & ~frame["pid"].map(lambda p: _pid_alive(p) and p == os.getpid() or _pid_alive(p))
+        stale = (frame["status"] == "running") & ~frame["pid"].map(_pid_alive)
         frame.loc[stale, "status"] = "interrupted"
         frame["created"] = pd.to_datetime(frame["created"], unit="s").dt.strftime("%Y-%m-%d %H:%M:%S")
         return frame.drop(columns=["pid", "finished"])

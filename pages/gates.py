@@ -40,7 +40,11 @@ if key not in cache:
 history_dates, history = cache[key]
 trace_h = history[layer]
 order = gates.unit_order(trace_h, by="forget" if sort_by == "mean" else "hidden", how={"variance": "variance", "mean": "mean", "cluster": "cluster"}[sort_by])
-shown_units = order[:top_k] if sort_by != "cluster" else [u for u in order if u in set(gates.unit_order(trace_h, "hidden", "variance")[:top_k])]
+if sort_by == "cluster":  # the top-k most active units, in clustered order
+    active = set(gates.unit_order(trace_h, "hidden", "variance")[:top_k])
+    shown_units = [u for u in order if u in active]
+else:
+    shown_units = order[:top_k]
 
 ends = list(range(model.lookback_ - 1, len(series)))
 default_end = n_train - 1

@@ -2,16 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
 from core.errors import DataError
-
-Progress = Callable[[float, str], None]
-
 
 def no_progress(fraction: float, message: str) -> None:  # default on_progress
     return None
