@@ -19,14 +19,26 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(2)
 
 
+def _keys(text: str, known) -> list[str]:
+    keys = [k.strip().lower() for k in text.split(",") if k.strip()]
+    unknown = [k for k in keys if k not in known]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown model(s) {', '.join(unknown)}; choose from {', '.join(known)}")
+    if not keys:
+        raise argparse.ArgumentTypeError("name at least one model")
+    return keys
+
+
 def _models(text: str) -> list[str]:
     from core.models import REGISTRY
 
-    keys = [k.strip().lower() for k in text.split(",") if k.strip()]
-    unknown = [k for k in keys if k not in REGISTRY]
-    if unknown:
-        raise argparse.ArgumentTypeError(f"unknown model(s) {', '.join(unknown)}; choose from {', '.join(REGISTRY)}")
-    return keys
+    return _keys(text, list(REGISTRY))
+
+
+def _batch_models(text: str) -> list[str]:
+    from core.batch import known_models
+
+    return _keys(text, known_models())
 
 
 def _read(path: str):
@@ -101,23 +113,33 @@ def cmd_forecast(args) -> int:
 
 def cmd_batch(args) -> int:
     from core.batch import run_batch
+    from core.cluster import check_scheduler
+    from core.data import detect_columns
     from core.evaluation import ModelSpec
     from core.export import safe_csv
 
+    scheduler = check_scheduler(args.scheduler)
     frame = _read(args.file)
+    guess = detect_columns(frame)
+    columns = (args.id or guess.id or "unique_id", args.date or guess.date or "ds", args.target or guess.target or "y")
     specs = [ModelSpec(k) for k in args.models]
     started = time.perf_counter()
+    print(f"{Path(args.file).name}: series in '{columns[0]}', dates in '{columns[1]}', values in '{columns[2]}'; "
+          f"horizon {args.horizon}, season {args.season}, models {', '.join(args.models)}, scheduler {scheduler}", file=sys.stderr)
 
     def progress(fraction, message):
         print(f"[{fraction:5.1%}] {message}", file=sys.stderr, flush=True)
 
-    result = run_batch(frame, specs, args.horizon, args.season, args.level, on_progress=progress)
+    result = run_batch(frame, specs, args.horizon, args.season, args.level, columns=columns, scheduler=scheduler,
+                       on_progress=progress)
     out = _out_dir(args.out)
     (out / "metrics.csv").write_bytes(safe_csv(result.metrics))
     (out / "forecasts.csv").write_bytes(safe_csv(result.forecasts))
     (out / "summary.csv").write_bytes(safe_csv(result.summary))
     (out / "skipped.csv").write_bytes(safe_csv(result.skipped))
     _print_table(result.summary, ["model", "series", "sMAPE", "MASE", "OWA", "fit s"])
+    for note in result.notes:
+        print(note, file=sys.stderr)
     if len(result.skipped):
         print(f"skipped {len(result.skipped)} series (reasons in skipped.csv)", file=sys.stderr)
     print(f"wrote {out}/summary.csv, metrics.csv, forecasts.csv in {time.perf_counter() - started:.1f} s", file=sys.stderr)
@@ -146,7 +168,13 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("file")
     b.add_argument("--horizon", type=int, required=True)
     b.add_argument("--season", type=int, required=True)
-    b.add_argument("--models", type=_models, default=["naive", "snaive", "naive2", "regression", "arima"])
+    b.add_argument("--models", type=_batch_models, default=["naive", "snaive", "naive2", "regression", "arima"],
+                   help="comma-separated: naive,snaive,naive2,regression,arima,lstm,global_lstm (one LSTM over all series)")
+    b.add_argument("--id", help="series id column (detected when not given; default unique_id)")
+    b.add_argument("--date", help="date column (detected when not given; default ds)")
+    b.add_argument("--target", help="value column (detected when not given; default y)")
+    b.add_argument("--scheduler", default="local",
+                   help="where per-series work runs: local (a Dask cluster on this machine, the default), serial, or tcp://HOST:PORT")
     b.add_argument("--level", type=float, default=0.9)
     b.add_argument("--out", default="out")
     b.set_defaults(run=cmd_batch)

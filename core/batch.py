@@ -1,23 +1,50 @@
-"""Many series at once: per-series holdout of every model, M4-style summary (sMAPE, MASE, OWA)."""
+"""Many series at once: per-series holdout of every model, M4-style summary (sMAPE, MASE, OWA).
+
+Three steps. Each series is cleaned here (a bad one is skipped with its reason). The per-series
+models then run on each series, in this process or on Dask workers (core.cluster); the result
+does not depend on where they ran. Last, batch-wide models (the global LSTM) train once on all
+series. OWA is always relative to Naive2, which is scored on every series.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from core import metrics as M
+from core.cluster import SERIAL, check_scheduler, close_client, open_client
 from core.data import to_series
 from core.errors import DataError
-from core.evaluation import ModelSpec, holdout
+from core.evaluation import ModelSpec, check_split, holdout
+from core.models import REGISTRY
+
+GLOBAL_MODELS = {"global_lstm": "Global LSTM"}  # trained once over all series, not per series
+SUMMARY_COLUMNS = ["model", "series", "sMAPE", "MASE", "OWA", "fit s"]
 
 
 @dataclass
 class BatchResult:
     metrics: pd.DataFrame     # one row per (series, model)
-    forecasts: pd.DataFrame   # long: unique_id, model, date, mean, lower, upper, actual
+    forecasts: pd.DataFrame   # long: unique_id, date, model, mean, lower, upper, actual
     skipped: pd.DataFrame     # unique_id, reason
-    summary: pd.DataFrame     # one row per model: mean sMAPE, MASE, OWA, seconds
+    summary: pd.DataFrame     # one row per model: mean sMAPE, MASE, OWA, total fit seconds
+    history: dict[str, pd.Series] = field(default_factory=dict)  # each forecast series' cleaned values
+    seconds: float = float("nan")
+    horizon: int = 0
+    season: int = 1
+    level: float = 0.9
+    scheduler: str = SERIAL
+    notes: list[str] = field(default_factory=list)
+
+
+def model_label(key: str) -> str:
+    return GLOBAL_MODELS.get(key) or REGISTRY[key].label
+
+
+def known_models() -> list[str]:
+    return [*REGISTRY, *GLOBAL_MODELS]
 
 
 def split_long(frame: pd.DataFrame, id_col: str = "unique_id", date_col: str = "ds", value_col: str = "y"):
@@ -25,61 +52,183 @@ def split_long(frame: pd.DataFrame, id_col: str = "unique_id", date_col: str = "
         if col not in frame.columns:
             raise DataError(f"A batch file needs long format with columns '{id_col}', '{date_col}', '{value_col}'; "
                             f"'{col}' is missing (columns: {', '.join(map(str, frame.columns[:8]))}).")
+    if len({id_col, date_col, value_col}) < 3:
+        raise DataError("The series id, date and value columns must be three different columns.")
     for sid, part in frame.groupby(id_col, sort=False):
         yield str(sid), part
 
 
-def one_series(sid: str, part: pd.DataFrame, specs: list[ModelSpec], horizon: int, season: int, level: float,
-               date_col: str = "ds", value_col: str = "y"):
-    """Holdout of every model on one series; Naive2 is always scored too, for OWA."""
-    clean = to_series(part, date=date_col, target=value_col)
-    y = clean.y
-    if len(y) < horizon + max(2 * season, 10):
-        raise DataError(f"{len(y)} points are too few for a horizon of {horizon} with season {season}.")
+def clean_series(part: pd.DataFrame, horizon: int, season: int, date_col: str = "ds", value_col: str = "y") -> pd.Series:
+    """One regular series from its rows, or DataError saying why it cannot be forecast."""
+    y = to_series(part, date=date_col, target=value_col).y
+    need = horizon + max(2 * season, 10)
+    if len(y) < need:
+        raise DataError(f"{len(y)} points are too few for a horizon of {horizon} with season {season} (at least {need} are needed).")
+    return y
+
+
+def _rows(sid: str, label: str, forecast, actual: pd.Series, insample: np.ndarray, season: int, level: float,
+          seconds: float, error: str | None):
+    row = {"unique_id": sid, "model": label, "error": error or "", "fit s": seconds}
+    if error is not None:
+        return row, None
+    row.update(M.all_metrics(actual.to_numpy(dtype=float), forecast.mean, forecast.lower, forecast.upper, level, insample, season))
+    frame = forecast.to_frame().reset_index()
+    frame.columns = ["date", "model", "mean", "lower", "upper"]
+    frame["actual"] = actual.to_numpy()
+    frame.insert(0, "unique_id", sid)
+    return row, frame
+
+
+def forecast_series(sid: str, y: pd.Series, specs: list[ModelSpec], horizon: int, season: int, level: float):
+    """Holdout of every per-series model on one series (Naive2 always among them). Runs on any Dask worker."""
     keys = [s.key for s in specs]
     all_specs = specs + ([ModelSpec("naive2")] if "naive2" not in keys else [])
     evaluation = holdout(y, all_specs, horizon, season=season, level=level)
     rows, frames = [], []
-    ref = evaluation.results["naive2"]
-    for key, result in evaluation.results.items():
-        row = {"unique_id": sid, "model": result.label, "error": result.error or "", "fit s": result.fit_seconds}
-        if result.error is None:
-            row.update(result.metrics)
-            frame = result.forecast.to_frame().reset_index()
-            frame.columns = ["date", "model", "mean", "lower", "upper"]
-            frame["actual"] = evaluation.actual.to_numpy()
-            frame.insert(0, "unique_id", sid)
-            frames.append(frame)
+    insample = evaluation.train.to_numpy(dtype=float)
+    for result in evaluation.results.values():
+        row, frame = _rows(sid, result.label, result.forecast, evaluation.actual, insample, season, level,
+                           result.fit_seconds, result.error)
         rows.append(row)
-    return rows, frames, (ref.metrics.get("sMAPE"), ref.metrics.get("MASE")) if ref.error is None else (np.nan, np.nan)
+        if frame is not None:
+            frames.append(frame)
+    return rows, frames
+
+
+def _global_lstm(series: dict[str, pd.Series], horizon: int, season: int, level: float, params: dict, on_progress):
+    from core.models.global_lstm import GlobalLSTM
+
+    train = {sid: y.iloc[:-horizon] for sid, y in series.items()}
+    model = GlobalLSTM(horizon=horizon, season=season, level=level, **params)
+    model.fit(train, on_progress=on_progress)
+    return model, model.predict(horizon)
+
+
+def run_global(key: str, params: dict, series: dict[str, pd.Series], horizon: int, season: int, level: float,
+               on_progress=None) -> tuple[list[dict], list[pd.DataFrame], str]:
+    """Train a batch-wide model once on every series' training part and score it on each holdout."""
+    label = model_label(key)
+    started = time.perf_counter()
+    try:
+        model, forecasts = _global_lstm(series, horizon, season, level, params,
+                                        on_progress or (lambda fraction, message: None))
+        error, note = None, model.describe()
+    except DataError as problem:
+        forecasts, error, note = {}, str(problem), f"{label}: {problem}"
+    share = (time.perf_counter() - started) / max(len(series), 1)  # each series' share of the one training
+    rows, frames = [], []
+    for sid, y in series.items():
+        row, frame = _rows(sid, label, forecasts.get(sid), y.iloc[-horizon:], y.iloc[:-horizon].to_numpy(dtype=float),
+                           season, level, share, error)
+        rows.append(row)
+        if frame is not None:
+            frames.append(frame)
+    return rows, frames, note
 
 
 def summarise(metrics: pd.DataFrame) -> pd.DataFrame:
     ok = metrics[metrics["error"] == ""]
     if ok.empty:
-        return pd.DataFrame(columns=["model", "series", "sMAPE", "MASE", "OWA", "fit s"])
+        return pd.DataFrame(columns=SUMMARY_COLUMNS)
     naive2 = ok[ok["model"] == "Naive2"][["sMAPE", "MASE"]].mean()
     table = ok.groupby("model").agg(series=("unique_id", "nunique"), sMAPE=("sMAPE", "mean"), MASE=("MASE", "mean"),
                                     fit_s=("fit s", "sum")).rename(columns={"fit_s": "fit s"})
     table["OWA"] = [M.owa(r.sMAPE, r.MASE, naive2["sMAPE"], naive2["MASE"]) for r in table.itertuples()]
-    return table.reset_index().sort_values("OWA")[["model", "series", "sMAPE", "MASE", "OWA", "fit s"]].reset_index(drop=True)
+    return table.reset_index().sort_values("OWA")[SUMMARY_COLUMNS].reset_index(drop=True)
 
 
-def run_batch(frame: pd.DataFrame, specs: list[ModelSpec], horizon: int, season: int, level: float = 0.9,
-              on_progress=None) -> BatchResult:
-    groups = list(split_long(frame))
-    rows, frames, skipped = [], [], []
-    for i, (sid, part) in enumerate(groups, start=1):
+def _per_series(series: dict[str, pd.Series], specs, horizon, season, level, scheduler, client, on_series):
+    """{sid: (rows, frames)} for the per-series models, serially or on Dask; on_series(sid, seconds) as each finishes."""
+    out = {}
+    if scheduler == SERIAL and client is None:
+        for sid, y in series.items():
+            started = time.perf_counter()
+            out[sid] = forecast_series(sid, y, specs, horizon, season, level)
+            on_series(sid, time.perf_counter() - started)
+        return out
+    from distributed import as_completed
+
+    own = client is None
+    client = client or open_client(scheduler)
+    try:
+        futures = {client.submit(forecast_series, sid, y, specs, horizon, season, level, key=f"series-{i}-{sid}", pure=False): sid
+                   for i, (sid, y) in enumerate(series.items())}
+        started = time.perf_counter()
+        for future in as_completed(futures):
+            sid = futures[future]
+            out[sid] = future.result()
+            on_series(sid, time.perf_counter() - started)
+    finally:
+        if own:
+            close_client(client)
+    return out
+
+
+def run_batch(frame: pd.DataFrame, specs: list[ModelSpec], horizon: int, season: int, level: float = 0.9, *,
+              columns: tuple[str, str, str] = ("unique_id", "ds", "y"), scheduler: str | None = SERIAL, client=None,
+              on_progress=None, on_series=None) -> BatchResult:
+    """Holdout of every model on every series of a long table.
+
+    ``on_progress(fraction, message)`` reports overall progress; ``on_series(sid, status, detail)``
+    reports each series as it is skipped ('skipped', reason) or done ('done', seconds).
+    A ``client`` already connected to Dask is used as is (the page keeps one); otherwise
+    ``scheduler`` decides (see core.cluster).
+    """
+    started = time.perf_counter()
+    if horizon < 1:
+        raise DataError("The horizon must be at least 1 step.")
+    if season < 1:
+        raise DataError("The season must be at least 1 step (1 means none).")
+    scheduler = check_scheduler(scheduler)
+    unknown = [s.key for s in specs if s.key not in REGISTRY and s.key not in GLOBAL_MODELS]
+    if unknown:
+        raise DataError(f"Unknown model(s) {', '.join(unknown)}; choose from {', '.join(known_models())}.")
+    if not specs:
+        raise DataError("Choose at least one model.")
+    progress = on_progress or (lambda fraction, message: None)
+    tell = on_series or (lambda sid, status, detail: None)
+    id_col, date_col, value_col = columns
+
+    series, skipped = {}, []
+    for sid, part in split_long(frame, id_col, date_col, value_col):
         try:
-            r, f, _ = one_series(sid, part, specs, horizon, season, level)
-            rows.extend(r)
-            frames.extend(f)
+            series[sid] = clean_series(part, horizon, season, date_col, value_col)
+            check_split(len(series[sid]), horizon)
         except DataError as error:
+            series.pop(sid, None)
             skipped.append({"unique_id": sid, "reason": str(error)})
-        if on_progress:
-            on_progress(i / len(groups), f"series {i}/{len(groups)}: {sid}")
-    metrics = pd.DataFrame(rows)
-    if metrics.empty:
+            tell(sid, "skipped", str(error))
+    if not series:
         raise DataError("No series in the file could be forecast: " + "; ".join(f"{s['unique_id']}: {s['reason']}" for s in skipped[:3]))
+
+    local = [s for s in specs if s.key in REGISTRY]
+    global_specs = [s for s in specs if s.key in GLOBAL_MODELS]
+    steps = len(series) + len(global_specs)
+    done = [0]
+
+    def finished(sid, seconds):
+        done[0] += 1
+        tell(sid, "done", seconds)
+        progress(done[0] / steps, f"series {done[0]}/{len(series)}: {sid}")
+
+    outcomes = _per_series(series, local, horizon, season, level, scheduler, client, finished)
+    rows, frames, notes = [], [], []
+    for sid in series:  # the input's order, whatever order the workers finished in
+        rows.extend(outcomes[sid][0])
+        frames.extend(outcomes[sid][1])
+    for spec in global_specs:
+        def global_progress(fraction, message, base=done[0]):
+            progress(min(1.0, (base + fraction) / steps), message)
+        g_rows, g_frames, note = run_global(spec.key, spec.params, series, horizon, season, level, global_progress)
+        rows.extend(g_rows)
+        frames.extend(g_frames)
+        notes.append(note)
+        done[0] += 1
+    metrics = pd.DataFrame(rows)
+    order = {sid: i for i, sid in enumerate(series)}
+    metrics = metrics.sort_values("unique_id", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
     return BatchResult(metrics=metrics, forecasts=pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(),
-                       skipped=pd.DataFrame(skipped, columns=["unique_id", "reason"]), summary=summarise(metrics))
+                       skipped=pd.DataFrame(skipped, columns=["unique_id", "reason"]), summary=summarise(metrics),
+                       history=series, seconds=time.perf_counter() - started, horizon=horizon, season=season, level=level,
+                       scheduler=scheduler if client is None else "dask client", notes=notes)

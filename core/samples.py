@@ -40,3 +40,29 @@ def get_sample(key: str) -> Sample:
         if sample.key == key:
             return sample
     raise KeyError(f"No sample called '{key}'; samples are: {', '.join(s.key for s in SAMPLES)}.")
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A multi-series sample in long format (unique_id, ds, y) for the Batch page."""
+
+    key: str
+    file: str
+    title: str
+    about: str
+    horizon: int
+    season: int
+
+    @property
+    def path(self) -> Path:
+        return SAMPLE_DIR / self.file
+
+    def read_bytes(self) -> bytes:
+        return self.path.read_bytes()
+
+
+PANELS: tuple[Panel, ...] = (
+    Panel("m4_hourly_24", "m4_hourly_24.csv", "M4 Hourly, 24 series",
+          "24 of the 414 hourly series of the M4 competition (every 18th, H1 to H414), training parts; 700 or 960 hours each.",
+          48, 24),
+)

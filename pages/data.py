@@ -3,16 +3,11 @@ import streamlit as st
 
 from core import charts, explore
 from core.dates import describe_frequency
-from core.data import DUPLICATE_RULES, FILL_RULES, detect_columns, read_table, to_series
+from core.data import DUPLICATE_RULES, FILL_RULES, to_series
 from core.errors import DataError
 from core.samples import SAMPLES, get_sample
+from ui.tables_io import load_table
 from ui.state import DATASET, Dataset, content_hash, current_dataset, next_step, plain, show_error
-
-
-@st.cache_data(show_spinner="Reading the file…", max_entries=8)
-def load_table(data: bytes, filename: str):
-    frame = read_table(data, filename)
-    return frame, detect_columns(frame)
 
 
 @st.cache_data(show_spinner="Cleaning…", max_entries=32)

@@ -1,0 +1,42 @@
+"""Batch page through AppTest: the M4 sample runs, the leaderboard and charts appear, a series opens, bad input is explained."""
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+
+def open_batch():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    at.run()
+    at.switch_page("pages/batch.py").run()
+    assert not at.exception
+    return at
+
+
+def test_batch_page_runs_the_sample_and_opens_a_series():
+    at = open_batch()
+    assert "24 series" in at.caption[1].value
+    at.multiselect(key="batch_models").set_value(["snaive", "regression", "global_lstm"])
+    at.number_input(key="batch_horizon").set_value(24)
+    at.radio(key="batch_where").set_value("serial")
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    result = at.session_state["batch_result"]
+    summary = result.summary.set_index("model")
+    assert set(summary.index) == {"Seasonal naive", "Linear regression", "Global LSTM", "Naive2"}
+    assert (summary["series"] == 24).all()
+    assert summary.loc["Naive2", "OWA"] == 1.0
+    board = at.dataframe[1].value  # the first table is the per-series progress
+    assert list(board["model"]) == list(result.summary["model"])
+    assert any("global LSTM" in c.value for c in at.caption)
+    assert len(at.get("plotly_chart")) == 2  # error distribution and the opened series
+    at.selectbox(key="batch_series").set_value("H199").run()
+    assert not at.exception
+    assert "H199" in at.get("plotly_chart")[1].proto.spec
+
+
+def test_batch_page_explains_a_single_series_file(tmp_path):
+    at = open_batch()
+    at.radio(key="batch_source").set_value("Upload a long-format file").run()
+    assert not at.exception
+    assert "Pick the sample or upload" in at.info[0].value
