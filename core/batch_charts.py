@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.charts import PALETTE, base_layout, esc, forecast_chart, model_colors
+from core.charts import PALETTE, _rgba, base_layout, esc, forecast_chart, model_colors
 from core.models.base import Forecast
 
 
@@ -22,7 +22,7 @@ def error_distribution_chart(metrics: pd.DataFrame, metric: str = "MASE", order:
             continue
         color = colors.get(model, PALETTE[0])
         fig.add_trace(go.Box(x=np.full(len(part), i), y=part[metric], name=esc(model), marker_color=color, boxpoints=False,
-                             hoverinfo="skip", showlegend=False, width=0.6))
+                             fillcolor=_rgba(color, 0.12), line=dict(width=1.5), hoverinfo="skip", showlegend=False, width=0.6))
         fig.add_trace(go.Scatter(
             x=i + rng.uniform(-0.22, 0.22, len(part)), y=part[metric], mode="markers", name=esc(model), showlegend=False,
             marker=dict(color=color, size=7, opacity=0.75, line=dict(width=0.5, color="white")),
@@ -37,7 +37,7 @@ def error_distribution_chart(metrics: pd.DataFrame, metric: str = "MASE", order:
     fig.update_yaxes(title_text=metric + (" (log scale)" if log else ""), type="log" if log else "linear")
     if metric in ("MASE", "OWA"):
         fig.add_hline(y=1, line=dict(color="#94a3b8", dash="dot", width=1))
-    fig.update_layout(clickmode="event+select", dragmode=False)
+    fig.update_layout(clickmode="event+select", dragmode=False, hovermode="closest")
     return fig
 
 
@@ -53,9 +53,11 @@ def series_forecasts(forecasts: pd.DataFrame, sid: str, level: float) -> tuple[p
     return actual, out
 
 
-def series_chart(history: pd.Series, forecasts: pd.DataFrame, sid: str, level: float, show_intervals=(), tail: int | None = None) -> go.Figure:
+def series_chart(history: pd.Series, forecasts: pd.DataFrame, sid: str, level: float, show_intervals=(), tail: int | None = None,
+                 colors: dict | None = None) -> go.Figure:
     actual, models = series_forecasts(forecasts, sid, level)
     train = history.iloc[: len(history) - len(actual)] if actual is not None else history
     if tail:
         train = train.iloc[-tail:]
-    return forecast_chart(train, actual, models, show_intervals=show_intervals, title=f"Series {sid}: held-out forecasts")
+    return forecast_chart(train, actual, models, show_intervals=show_intervals,
+                          title=f"Series {sid}: the last {len(actual)} points held out and forecast", colors=colors)

@@ -63,6 +63,6 @@ class Panel:
 
 PANELS: tuple[Panel, ...] = (
     Panel("m4_hourly_24", "m4_hourly_24.csv", "M4 Hourly, 24 series",
-          "24 of the 414 hourly series of the M4 competition (every 18th, H1 to H414), training parts; 700 or 960 hours each.",
+          "24 of the 414 hourly series of the M4 competition, evenly spaced from H1 to H414; training parts, 700 or 960 hours each.",
           48, 24),
 )

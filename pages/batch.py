@@ -7,6 +7,7 @@ import streamlit as st
 
 from core.batch import GLOBAL_MODELS, model_label, run_batch
 from core.batch_charts import error_distribution_chart, series_chart
+from core.charts import model_colors
 from core.cluster import LOCAL, SERIAL, check_scheduler, local_workers
 from core.errors import DataError
 from core.evaluation import ModelSpec
@@ -24,11 +25,18 @@ ABOUT = {**{k: REGISTRY[k].about for k in REGISTRY}, "global_lstm": "One LSTM tr
 
 
 @st.cache_resource(show_spinner="Starting a local Dask cluster…")
-def local_client():
-    """One local cluster for the whole server: every session's batches share its worker processes."""
+def _local_cluster() -> dict:
+    """One local cluster for the whole server: every session's batches share its worker processes.
+
+    Kept in a dict: a Dask client is awaitable, which st.cache_resource refuses to return directly.
+    """
     from core.cluster import open_client
 
-    return open_client(LOCAL)
+    return {"client": open_client(LOCAL)}
+
+
+def local_client():
+    return _local_cluster()["client"]
 
 
 def table_source():
@@ -104,19 +112,19 @@ def guess_season(frame, id_col, date_col, value_col):
 def run(frame, columns, ids, horizon, season, models, where):
     bar = st.progress(0.0, text="Starting…")
     board = st.empty()
-    state = pd.DataFrame({"series": ids, "status": "waiting", "seconds": np.nan}).set_index("series")
+    state = pd.DataFrame({"series": ids, "status": "waiting", "fit seconds": np.nan}).set_index("series")
     last = [0.0]
 
     def draw(force=False):
         if force or time.perf_counter() - last[0] > 0.4:
             last[0] = time.perf_counter()
             board.dataframe(state.reset_index(), hide_index=True, width="stretch", height=260,
-                            column_config={"seconds": st.column_config.NumberColumn(format="%.1f")})
+                            column_config={"fit seconds": st.column_config.NumberColumn(format="%.1f")})
 
     def on_series(sid, status, detail):
         state.loc[sid, "status"] = status if status != "skipped" else f"skipped: {detail}"
         if status == "done":
-            state.loc[sid, "seconds"] = detail
+            state.loc[sid, "fit seconds"] = detail
         draw()
 
     def on_progress(fraction, message):
@@ -128,7 +136,7 @@ def run(frame, columns, ids, horizon, season, models, where):
     result = run_batch(frame, specs, horizon, season, columns=columns, scheduler=SERIAL if where == LOCAL else where, client=client,
                        on_progress=on_progress, on_series=on_series)
     if client is not None:
-        result.scheduler = "local Dask cluster"
+        result.scheduler = "Dask, local"
     state.loc[state["status"] == "waiting", "status"] = "done"
     draw(force=True)
     bar.progress(1.0, text=f"Done in {result.seconds:.1f} s.")
@@ -181,7 +189,8 @@ def show_result(result):
         st.session_state["batch_series"] = picked  # a click on the chart or a row opens that series below
     sid = st.selectbox("Series to open", series_ids, key="batch_series")
     shown = st.multiselect("Intervals", order, default=order[:1], key="batch_intervals")
-    st.plotly_chart(series_chart(result.history[sid], result.forecasts, sid, result.level, show_intervals=shown, tail=10 * result.horizon),
+    st.plotly_chart(series_chart(result.history[sid], result.forecasts, sid, result.level, show_intervals=shown, tail=4 * result.horizon,
+                                 colors=model_colors(order)),
                     config={"displaylogo": False})
 
     d1, d2, d3 = st.columns(3)
