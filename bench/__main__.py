@@ -1,6 +1,6 @@
 """make bench: every benchmark side by side, printed and written to BENCHMARKS.md with the machine they ran on.
 
-    python -m bench [--m4-models naive,snaive,naive2,regression] [--skip-m4]
+    python -m bench [--m4-models naive,snaive,naive2,regression,global_lstm] [--skip-m4]
 """
 from __future__ import annotations
 
@@ -23,10 +23,10 @@ def machine() -> str:
 
 
 def main(argv=None) -> int:
-    from bench import arima_compare, gates_replay, latency, lstm_training, m4_hourly
+    from bench import arima_compare, gates_replay, global_lstm, growth, latency, lstm_training, m4_hourly
 
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--m4-models", default="naive,snaive,naive2,regression")
+    parser.add_argument("--m4-models", default="naive,snaive,naive2,regression,global_lstm")
     parser.add_argument("--skip-m4", action="store_true")
     parser.add_argument("--skip-arima", action="store_true", help="skip the pmdarima / statsforecast comparison")
     args = parser.parse_args(argv)
@@ -34,6 +34,8 @@ def main(argv=None) -> int:
     for title, run in [("Gate replay", lambda: gates_replay.main([])),
                        ("LSTM training: ours vs a plain Keras script", lambda: lstm_training.main([])),
                        ("Interactive latency", lambda: latency.main([])),
+                       ("Growth: time and memory as series lengthen and multiply", lambda: growth.main([])),
+                       ("Global LSTM vs one LSTM per series (M4 Hourly)", lambda: global_lstm.main([])),
                        *([] if args.skip_arima else [("Auto-ARIMA: ours vs pmdarima vs statsforecast", lambda: arima_compare.main([]))]),
                        *([] if args.skip_m4 else [("M4 Hourly through the batch CLI", lambda: m4_hourly.main(["--models", args.m4_models]))])]:
         buffer = io.StringIO()

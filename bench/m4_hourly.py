@@ -1,6 +1,6 @@
 """M4 Hourly, all 414 series, through the batch CLI: our sMAPE / MASE / OWA next to the published benchmarks.
 
-    python -m bench.m4_hourly [--models naive,snaive,naive2,regression,arima] [--limit N]
+    python -m bench.m4_hourly [--models naive,snaive,naive2,regression,arima,global_lstm] [--limit N] [--scheduler local]
 
 The M4 training and test parts are joined into one long-format file; the batch command
 holds out the last 48 points of each series, which is exactly M4's test part.
@@ -37,15 +37,16 @@ def long_file(limit: int | None, folder: Path) -> Path:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--models", default="naive,snaive,naive2,regression,arima")
+    parser.add_argument("--models", default="naive,snaive,naive2,regression,arima,global_lstm")
     parser.add_argument("--limit", type=int, default=None, help="first N series only")
+    parser.add_argument("--scheduler", default="local", help="local (Dask on this machine), serial, or tcp://HOST:PORT")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         data = long_file(args.limit, folder)
         started = time.perf_counter()
         subprocess.run([sys.executable, "-m", "core", "batch", str(data), "--horizon", "48", "--season", "24",
-                        "--models", args.models, "--out", str(folder / "out")], cwd=ROOT, check=True,
+                        "--models", args.models, "--scheduler", args.scheduler, "--out", str(folder / "out")], cwd=ROOT, check=True,
                        stderr=subprocess.DEVNULL)
         wall = time.perf_counter() - started
         ours = pd.read_csv(folder / "out" / "summary.csv")

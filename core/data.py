@@ -218,6 +218,9 @@ def _uses_decimal_comma(column: pd.Series, delimiter: str) -> bool:
 
 
 def _read_excel(data: bytes, name: str) -> pd.DataFrame:
+    if str(name).lower().endswith((".keras", ".h5", ".zip")):
+        raise DataError(f"'{name}' is a model or archive file, not a data table. Upload a series as CSV, Excel or Parquet here; "
+                        "a .keras model goes on the Runs page, a run bundle (.zip) there too.")
     try:
         return pd.read_excel(io.BytesIO(data), sheet_name=0, engine="openpyxl")
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.batch import GLOBAL_MODELS, model_label, run_batch
+from core.batch import model_label, run_batch
 from core.batch_charts import error_distribution_chart, series_chart
 from core.charts import model_colors
 from core.cluster import LOCAL, SERIAL, check_scheduler, local_workers

@@ -10,7 +10,7 @@ from tests.conftest import AWKWARD, ROOT
 EXPECT_FAIL = {
     "empty.csv", "whitespace_only.csv", "header_only.csv", "one_row.csv", "random_bytes.csv", "corrupt.parquet",
     "corrupt.xlsx", "prose.txt", "no_numeric_column.csv", "all_missing.csv", "out_of_range_date.csv",
-    "too_short_for_horizon.csv", "ragged_rows.csv", "corrupt_model.keras",
+    "too_short_for_horizon.csv", "ragged_rows.csv", "corrupt_model.keras", "lambda_layer.keras",
 }
 
 

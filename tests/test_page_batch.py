@@ -1,5 +1,4 @@
 """Batch page through AppTest: the M4 sample runs, the leaderboard and charts appear, a series opens, bad input is explained."""
-import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT

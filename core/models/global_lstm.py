@@ -24,6 +24,7 @@ from core.windows import default_lookback
 
 
 VALIDATION_WINDOWS = 4
+MAX_WINDOWS = 50_000
 WARM_UP = 8  # epochs before early stopping may act: small panels sit on a plateau first
 
 
@@ -60,7 +61,7 @@ class GlobalLSTM:
     name = "Global LSTM"
 
     def __init__(self, horizon: int, season: int = 1, lookback: int | None = None, units: int = 64, embedding: int = 0,
-                 epochs: int = 30, patience: int = 6, batch_size: int | None = None, windows_per_series: int = 400,
+                 epochs: int = 30, patience: int = 6, batch_size: int | None = None, windows_per_series: int | None = None,
                  learning_rate: float = 2e-3, seed: int = 0, level: float = 0.9, device: str | None = None):
         self.horizon = check_horizon(horizon)
         self.season = int(season)
@@ -70,7 +71,7 @@ class GlobalLSTM:
         self.epochs = int(epochs)
         self.patience = int(patience)
         self.batch_size = int(batch_size) if batch_size else None
-        self.windows_per_series = int(windows_per_series)
+        self.windows_per_series = int(windows_per_series) if windows_per_series else None
         self.learning_rate = float(learning_rate)
         self.seed = int(seed)
         self.level = float(level)
@@ -94,8 +95,8 @@ class GlobalLSTM:
         train_part = values[:n - cut]
         usable = max(len(train_part) - L - H + 1, 0)  # windows whose next H values lie in train_part
         starts = np.arange(usable)
-        if usable > self.windows_per_series:  # spread evenly over the whole history
-            starts = np.linspace(0, usable - 1, self.windows_per_series).round().astype(int)
+        if usable > self.per_series_:  # spread evenly over the whole history
+            starts = np.linspace(0, usable - 1, self.per_series_).round().astype(int)
         blocks = sliding_window_view(train_part, L + H)[starts] if usable else np.empty((0, L + H))
         return blocks[:, :L], blocks[:, L:], val[:, :L], val[:, L:], np.full(len(blocks), code), np.full(len(val), code)
 
@@ -129,6 +130,8 @@ class GlobalLSTM:
         self.lookback_ = int(self.lookback) if self.lookback else min(max(default_lookback(self.season, self.horizon, 10 ** 6), 4 * self.season), 336)
         if self.lookback_ < 2:
             raise DataError("The global LSTM lookback must be at least 2 steps.")
+        # Up to 400 windows a series, and about 50,000 in all: an epoch stays near a minute on 2 cores however many series.
+        self.per_series_ = self.windows_per_series or int(np.clip(MAX_WINDOWS // len(series), 50, 400))
         parts = [self._windows(s.to_numpy(dtype=float), i) for i, s in enumerate(series.values())]
         x = np.concatenate([p[0] for p in parts])
         y = np.concatenate([p[1] for p in parts])

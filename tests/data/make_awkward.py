@@ -73,3 +73,16 @@ pd.DataFrame({"date": days, "value": vals}).to_excel(buf, index=False)
 (OUT / "good.xlsx").write_bytes(buf.getvalue())
 (OUT / "corrupt_model.keras").write_bytes(b"PK\x03\x04 this is not a keras archive" + bytes(100))
 print(len(list(OUT.iterdir())), "files")
+
+
+def lambda_model() -> None:
+    """A real Keras 3 model carrying code (a Lambda layer): safe mode must refuse it. Needs keras; run once."""
+    import keras
+
+    inputs = keras.Input(shape=(24, 2))
+    x = keras.layers.Lambda(lambda t: t * 2)(inputs)
+    keras.Model(inputs, keras.layers.Dense(12)(keras.layers.LSTM(4)(x))).save(OUT / "lambda_layer.keras")
+
+
+if __name__ == "__main__" and "--keras" in __import__("sys").argv:
+    lambda_model()
