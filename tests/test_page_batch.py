@@ -39,3 +39,21 @@ def test_batch_page_explains_a_single_series_file(tmp_path):
     at.radio(key="batch_source").set_value("Upload a long-format file").run()
     assert not at.exception
     assert "Pick the sample or upload" in at.info[0].value
+
+
+def test_batch_page_explains_a_horizon_no_series_can_hold():
+    at = open_batch()
+    at.number_input(key="batch_horizon").set_value(5000)
+    at.radio(key="batch_where").set_value("serial")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.error[0].value.startswith("No series in the file could be forecast: H1: 700 points are too few for a horizon of 5000")
+
+
+def test_batch_page_checks_the_scheduler_address():
+    at = open_batch()
+    at.radio(key="batch_where").set_value("address").run()
+    at.text_input(key="batch_address").set_value("not an address").run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert "is not a Dask scheduler address" in at.error[0].value
