@@ -43,22 +43,10 @@ def get_sample(key: str) -> Sample:
 
 
 @dataclass(frozen=True)
-class Panel:
-    """A multi-series sample in long format (unique_id, ds, y) for the Batch page."""
+class Panel(Sample):
+    """A multi-series sample in long format (unique_id, ds, y) for the Batch page, with its season."""
 
-    key: str
-    file: str
-    title: str
-    about: str
-    horizon: int
-    season: int
-
-    @property
-    def path(self) -> Path:
-        return SAMPLE_DIR / self.file
-
-    def read_bytes(self) -> bytes:
-        return self.path.read_bytes()
+    season: int = 1
 
 
 PANELS: tuple[Panel, ...] = (

@@ -19,7 +19,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from core.errors import DataError
 from core.models.base import Forecast, check_horizon, future_index, no_progress
-from core.models.lstm import _deterministic, _keras, conformal_width
+from core.models.lstm import _deterministic, _keras, conformal_width, epoch_report
 from core.windows import default_lookback
 
 
@@ -153,30 +153,15 @@ class GlobalLSTM:
         keras.utils.set_random_seed(self.seed)
         _deterministic(keras)
         self.device_ = self.device or "cpu:0"
-        history = {"loss": [], "val_loss": []}
-        epoch_times: list[float] = []
-        total = self.epochs
-
-        class Report(keras.callbacks.Callback):
-            def on_epoch_begin(self, epoch, logs=None):
-                self._t = time.perf_counter()
-
-            def on_epoch_end(self, epoch, logs=None):
-                epoch_times.append(time.perf_counter() - self._t)
-                logs = logs or {}
-                loss, val = float(logs.get("loss", np.nan)), float(logs.get("val_loss", np.nan))
-                if not np.isfinite(loss):
-                    self.model.stop_training = True
-                history["loss"].append(loss)
-                history["val_loss"].append(val)
-                on_progress((epoch + 1) / total, f"global LSTM epoch {epoch + 1}/{total}: loss {loss:.4f}, validation {val:.4f}")
+        report = epoch_report(keras, self.epochs, "global LSTM", on_progress)
+        history, epoch_times = report.history, report.seconds
 
         started = time.perf_counter()
         with keras.device(self.device_):
             model = self._network(len(self.ids_))
             model.fit(self._inputs(xs, codes), ys, validation_data=(self._inputs(xv, codes_val), yv), epochs=self.epochs,
                       batch_size=self.batch_size_, shuffle=True, verbose=0,
-                      callbacks=[Report(), keras.callbacks.EarlyStopping(monitor="val_loss", patience=self.patience,
+                      callbacks=[report, keras.callbacks.EarlyStopping(monitor="val_loss", patience=self.patience,
                                                                          restore_best_weights=True, start_from_epoch=WARM_UP)])
             if not np.all(np.isfinite(history["loss"])):
                 raise DataError("Global LSTM training diverged (the loss became NaN or infinite). Lower the learning rate.")

@@ -116,25 +116,8 @@ class LSTMForecaster(FittedGuard):
         keras.utils.set_random_seed(self.seed)
         _deterministic(keras)
         device = self.device or "cpu:0"
-        history = {"loss": [], "val_loss": []}
-        epoch_times: list[float] = []
-        total = self.epochs
-
-        class Report(keras.callbacks.Callback):
-            def on_epoch_begin(self, epoch, logs=None):
-                self._t = time.perf_counter()
-
-            def on_epoch_end(self, epoch, logs=None):
-                epoch_times.append(time.perf_counter() - self._t)
-                logs = logs or {}
-                loss, val = float(logs.get("loss", np.nan)), float(logs.get("val_loss", np.nan))
-                if not np.isfinite(loss):
-                    self.model.stop_training = True
-                history["loss"].append(loss)
-                history["val_loss"].append(val)
-                on_progress((epoch + 1) / total, f"LSTM epoch {epoch + 1}/{total}: loss {loss:.4f}, validation {val:.4f}")
-                if on_epoch:
-                    on_epoch(epoch + 1, {"loss": loss, "val_loss": val})
+        report = epoch_report(keras, self.epochs, "LSTM", on_progress, on_epoch)
+        history, epoch_times = report.history, report.seconds
 
         started = time.perf_counter()
         with keras.device(device):
@@ -143,7 +126,7 @@ class LSTMForecaster(FittedGuard):
             model.fit(
                 x_train, y_train, validation_data=(x_val, y_val), epochs=self.epochs, batch_size=self.batch_size_,
                 shuffle=True, verbose=0,
-                callbacks=[Report(), keras.callbacks.EarlyStopping(monitor="val_loss", patience=self.patience, restore_best_weights=True)],
+                callbacks=[report, keras.callbacks.EarlyStopping(monitor="val_loss", patience=self.patience, restore_best_weights=True)],
             )
             if not np.all(np.isfinite(history["loss"])):
                 raise DataError("LSTM training diverged (the loss became NaN or infinite). Lower the learning rate or log-transform the series.")
@@ -201,6 +184,33 @@ class LSTMForecaster(FittedGuard):
     def describe(self) -> str:
         return (f"LSTM {self.layers}×{self.units}, lookback {self.lookback_}, {self.epochs_run_} epochs "
                 f"(best {self.best_epoch_}), {self.epoch_seconds_:.2f} s/epoch on {self.device_}")
+
+
+def epoch_report(keras, total: int, label: str, on_progress=no_progress, on_epoch=None):
+    """A Keras callback keeping each epoch's loss, validation loss and seconds; it stops training on a NaN loss."""
+
+    class Report(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.history = {"loss": [], "val_loss": []}
+            self.seconds: list[float] = []
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self._t = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.seconds.append(time.perf_counter() - self._t)
+            logs = logs or {}
+            loss, val = float(logs.get("loss", np.nan)), float(logs.get("val_loss", np.nan))
+            if not np.isfinite(loss):
+                self.model.stop_training = True
+            self.history["loss"].append(loss)
+            self.history["val_loss"].append(val)
+            on_progress((epoch + 1) / total, f"{label} epoch {epoch + 1}/{total}: loss {loss:.4f}, validation {val:.4f}")
+            if on_epoch:
+                on_epoch(epoch + 1, {"loss": loss, "val_loss": val})
+
+    return Report()
 
 
 def default_batch_size(windows: int) -> int:
