@@ -2,6 +2,7 @@
 
 ``scheduler`` is one of ``"serial"`` (this process, one series after another), ``"local"`` (a Dask
 LocalCluster of worker processes on this machine) or an address such as ``tcp://10.0.0.5:8786``.
+A shared deployment can restrict addresses to a list in ``LSTM_LENS_SCHEDULERS`` (comma-separated).
 """
 from __future__ import annotations
 
@@ -21,6 +22,10 @@ def check_scheduler(scheduler: str | None) -> str:
         return text.lower()
     if not _ADDRESS.match(text):
         raise DataError(f"'{text[:80]}' is not a Dask scheduler address. Use serial, local, or an address like tcp://10.0.0.5:8786.")
+    allowed = [a.strip() for a in os.environ.get("LSTM_LENS_SCHEDULERS", "").split(",") if a.strip()]
+    if allowed and text not in allowed:
+        raise DataError(f"This server connects only to the Dask schedulers its administrator listed ({', '.join(allowed)}); "
+                        f"{text[:80]} is not one of them.")
     return text
 
 
@@ -37,7 +42,7 @@ def open_client(scheduler: str, workers: int | None = None):
         raise ValueError("serial work needs no client")
     if scheduler == LOCAL:
         # One thread per worker process: ARIMA and Keras each already use the cores they are given.
-        cluster = LocalCluster(n_workers=workers or local_workers(), threads_per_worker=1, processes=True,
+        cluster = LocalCluster(n_workers=workers or local_workers(), threads_per_worker=1, processes=True, host="127.0.0.1",
                                dashboard_address=None, silence_logs=40)
         return Client(cluster)
     try:

@@ -68,6 +68,16 @@ def test_scheduler_setting_is_checked():
         open_client("tcp://127.0.0.1:9")  # nothing listens on the discard port
 
 
+def test_administrator_can_restrict_scheduler_addresses(monkeypatch):
+    from core.cluster import check_scheduler
+
+    monkeypatch.setenv("LSTM_LENS_SCHEDULERS", "tcp://10.0.0.5:8786")
+    assert check_scheduler("tcp://10.0.0.5:8786") == "tcp://10.0.0.5:8786"
+    assert check_scheduler("local") == "local"
+    with pytest.raises(DataError, match="connects only to the Dask schedulers its administrator listed"):
+        check_scheduler("tcp://203.0.113.9:8786")
+
+
 def synthetic_panel(n_series=12, n=260, seed=1):
     """Series of very different sizes sharing one shape: a daily cycle of 12 steps whose amplitude drifts, plus noise."""
     rng = np.random.default_rng(seed)
