@@ -101,18 +101,20 @@ def main(argv=None) -> int:
     parser.add_argument("--lengths", default="1000,10000,100000")
     parser.add_argument("--counts", default="1,10,100")
     parser.add_argument("--cap", type=int, default=300, help="seconds before one measurement is stopped")
+    parser.add_argument("--models", default=",".join(MODELS), help="models for the length table")
+    parser.add_argument("--batch-models", default=",".join(BATCH_MODELS), help="models for the series-count table")
     args = parser.parse_args(argv)
     lengths = [int(v) for v in args.lengths.split(",")]
     counts = [int(v) for v in args.counts.split(",")]
     import pandas as pd
 
     print("One series of growing length: fit + forecast of 48 steps (time / peak memory above the imports)")
-    rows = table("length", MODELS, lengths, args.cap, "points")
+    rows = table("length", args.models.split(","), lengths, args.cap, "points")
     for row in rows:
         row["growth"] = growth_factor(row, lengths)
     print(pd.DataFrame(rows)[[c for c in rows[0] if not c.startswith("_")]].to_string(index=False))
     print("\nA batch of growing size: series of 1,000 hourly points, holdout of 48, this process (serial)")
-    rows = table("count", BATCH_MODELS, counts, args.cap, "series")
+    rows = table("count", args.batch_models.split(","), counts, args.cap, "series")
     for row in rows:
         row["growth"] = growth_factor(row, counts)
     print(pd.DataFrame(rows)[[c for c in rows[0] if not c.startswith("_")]].to_string(index=False))

@@ -115,3 +115,17 @@ def test_diverging_lstm_ends_with_a_sentence_and_keeps_other_results():
     assert evaluation.results["naive"].error is None and evaluation.results["naive"].forecast is not None
     assert evaluation.results["lstm"].error == ("LSTM training diverged (the loss became NaN or infinite). "
                                                 "Lower the learning rate or log-transform the series.")
+
+
+def test_arima_fits_very_long_series_on_their_recent_part():
+    from core.models.arima import AutoARIMA
+
+    n = 500
+    t = np.arange(n)
+    y = pd.Series(50 + 5 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(2).normal(0, 1, n),
+                  index=pd.date_range("2000-01-01", periods=n, freq="D"))
+    model = AutoARIMA(season=12, max_points=200).fit(y)
+    forecast = model.predict(12)
+    assert model.description.endswith("fitted on the last 200 points (of 500)")
+    assert forecast.index[0] == y.index[-1] + pd.Timedelta(days=1)
+    assert np.abs(forecast.mean - (50 + 5 * np.sin(2 * np.pi * np.arange(n, n + 12) / 12))).mean() < 1.5

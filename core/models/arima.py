@@ -91,13 +91,16 @@ def _difference(values: np.ndarray, d: int, D: int, m: int) -> np.ndarray:
     return x
 
 
+MAX_POINTS = 10_000  # longer series are fitted on their last MAX_POINTS values
+
+
 class AutoARIMA(FittedGuard):
     name = "ARIMA"
 
     def __init__(self, season: int = 1, extra_seasons: tuple[int, ...] = (), order: tuple | None = None, seasonal_order: tuple | None = None,
                  constant: bool | None = None, max_p: int = 5, max_q: int = 5, max_P: int = 2, max_Q: int = 2,
                  max_order: int = 5, max_d: int = 2, max_models: int = 60, max_seasonal_period: int = 12,
-                 fourier: int | None = None, level: float = 0.9, maxiter: int = 50):
+                 fourier: int | None = None, level: float = 0.9, maxiter: int = 50, max_points: int | None = MAX_POINTS):
         self.season = int(season)
         self.extra_seasons = tuple(int(x) for x in extra_seasons)
         self.order = order
@@ -111,6 +114,7 @@ class AutoARIMA(FittedGuard):
         self.fourier = fourier
         self.level = level
         self.maxiter = maxiter
+        self.max_points = max_points
         self.series_ = None
 
     # ------------------------------------------------------------------ design
@@ -215,6 +219,12 @@ class AutoARIMA(FittedGuard):
     # ------------------------------------------------------------------ protocol
     def fit(self, series: pd.Series, covariates=None, on_progress=None) -> "AutoARIMA":
         started = time.perf_counter()
+        self.dropped_ = 0
+        if self.max_points and len(series) > self.max_points:
+            # The likelihood costs time in proportion to the length, for every model the search tries:
+            # very long series are fitted on their most recent part (bench/growth.py).
+            self.dropped_ = len(series) - self.max_points
+            series = series.iloc[-self.max_points:]
         values = check_series(series, 8, self.name)
         self.n_ = len(values)
         self.warnings_ = Counter()
@@ -266,6 +276,8 @@ class AutoARIMA(FittedGuard):
         text = self.order_.label()
         for season in self.fourier_seasons_:
             text += f" + Fourier({season}, K={self.fourier or default_pairs(season)})"
+        if self.dropped_:
+            text += f", fitted on the last {self.n_:,} points (of {self.n_ + self.dropped_:,})"
         return text
 
     @property
