@@ -85,14 +85,17 @@ class LinearRegression(FittedGuard):
         # Row 0 is the point forecast (estimated coefficients, no noise); the rest are simulated paths.
         coef = np.vstack([params, draws])
         noise = np.vstack([np.zeros((1, horizon)), rng.normal(0.0, sigma, (self.paths, horizon))])
-        paths = np.tile(self.values_, (coef.shape[0], 1))
+        # Each path needs only the last max(lags) values of the history, not all of it.
+        keep = max(lags, default=1)
+        paths = np.empty((coef.shape[0], keep + horizon))
+        paths[:, :keep] = self.values_[-keep:]
         for h in range(horizon):
             step = coef[:, :width] @ future[h]
             for j, lag in enumerate(lags):
-                step = step + coef[:, width + j] * paths[:, -lag]
-            paths = np.column_stack([paths, step + noise[:, h]])
-        mean = paths[0, n:]
+                step = step + coef[:, width + j] * paths[:, keep + h - lag]
+            paths[:, keep + h] = step + noise[:, h]
+        mean = paths[0, keep:]
         tail = (1 - self.level) / 2
-        lower, upper = np.quantile(paths[1:, n:], [tail, 1 - tail], axis=0)
+        lower, upper = np.quantile(paths[1:, keep:], [tail, 1 - tail], axis=0)
         lower, upper = np.minimum(lower, mean), np.maximum(upper, mean)
         return Forecast(future_index(self.series_, horizon), mean, lower, upper, self.name, self.level)
