@@ -122,7 +122,7 @@ def cmd_batch(args) -> int:
     frame = _read(args.file)
     guess = detect_columns(frame)
     columns = (args.id or guess.id or "unique_id", args.date or guess.date or "ds", args.target or guess.target or "y")
-    specs = [ModelSpec(k) for k in args.models]
+    specs = [ModelSpec(k, {"embedding": args.embedding} if k == "global_lstm" and args.embedding else {}) for k in args.models]
     started = time.perf_counter()
     print(f"{Path(args.file).name}: series in '{columns[0]}', dates in '{columns[1]}', values in '{columns[2]}'; "
           f"horizon {args.horizon}, season {args.season}, models {', '.join(args.models)}, scheduler {scheduler}", file=sys.stderr)
@@ -175,6 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--target", help="value column (detected when not given; default y)")
     b.add_argument("--scheduler", default="local",
                    help="where per-series work runs: local (a Dask cluster on this machine, the default), serial, or tcp://HOST:PORT")
+    b.add_argument("--embedding", type=int, default=0, help="global_lstm: size of a learned per-series vector (0 = none)")
     b.add_argument("--level", type=float, default=0.9)
     b.add_argument("--out", default="out")
     b.set_defaults(run=cmd_batch)

@@ -83,6 +83,11 @@ def settings(panel, frame, id_col, date_col, value_col):
                                  " ".join(f"{model_label(k)}: {ABOUT[k]}" for k in CHOICES))
     if "snaive" in models and season < 2:
         st.warning("Seasonal naive needs a season of at least 2; with season 1 it will be listed as failed on every series.")
+    embedding = 0
+    if "global_lstm" in models:
+        embedding = 8 if st.checkbox("Give the global LSTM a series embedding", key="batch_embedding",
+                                     help="A learned vector of 8 numbers per series, joined to the LSTM's summary of the window: "
+                                          "the network can then treat series differently, at the cost of more to learn.") else 0
     if "lstm" in models:
         st.warning("The per-series LSTM trains one network per series (about a minute each on 2 cores); the global LSTM trains one for all.")
     where_options = [LOCAL, SERIAL, "address"]
@@ -92,7 +97,8 @@ def settings(panel, frame, id_col, date_col, value_col):
     where = w1.radio("Run per-series models on", where_options, format_func=where_labels.get, key="batch_where")
     address = w2.text_input("Scheduler address", "tcp://127.0.0.1:8786", key="batch_address", disabled=where != "address",
                             help="Every worker needs LSTM Lens's requirements and its core/ folder on its Python path.")
-    return int(horizon), int(season), models, (address if where == "address" else where)
+    params = {"global_lstm": {"embedding": embedding}} if embedding else {}
+    return int(horizon), int(season), [ModelSpec(k, params.get(k, {})) for k in models], (address if where == "address" else where)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -109,7 +115,7 @@ def guess_season(frame, id_col, date_col, value_col):
     return season, int(max(1, min(season if season > 1 else 12, len(clean.y) // 5)))
 
 
-def run(frame, columns, ids, horizon, season, models, where):
+def run(frame, columns, ids, horizon, season, models: list[ModelSpec], where):
     bar = st.progress(0.0, text="Starting…")
     board = st.empty()
     state = pd.DataFrame({"series": ids, "status": "waiting", "fit seconds": np.nan}).set_index("series")
@@ -132,8 +138,7 @@ def run(frame, columns, ids, horizon, season, models, where):
 
     draw(force=True)
     client = local_client() if where == LOCAL else None
-    specs = [ModelSpec(k) for k in models]
-    result = run_batch(frame, specs, horizon, season, columns=columns, scheduler=SERIAL if where == LOCAL else where, client=client,
+    result = run_batch(frame, models, horizon, season, columns=columns, scheduler=SERIAL if where == LOCAL else where, client=client,
                        on_progress=on_progress, on_series=on_series)
     if client is not None:
         result.scheduler = "Dask, local"

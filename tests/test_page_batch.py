@@ -17,7 +17,8 @@ def test_batch_page_runs_the_sample_and_opens_a_series():
     assert "24 series" in at.caption[1].value
     at.multiselect(key="batch_models").set_value(["snaive", "regression", "global_lstm"])
     at.number_input(key="batch_horizon").set_value(24)
-    at.radio(key="batch_where").set_value("serial")
+    at.radio(key="batch_where").set_value("serial").run()
+    at.checkbox(key="batch_embedding").check()
     at.button[0].click().run()
     assert not at.exception and not at.error
     result = at.session_state["batch_result"]
@@ -27,7 +28,7 @@ def test_batch_page_runs_the_sample_and_opens_a_series():
     assert summary.loc["Naive2", "OWA"] == 1.0
     board = at.dataframe[1].value  # the first table is the per-series progress
     assert list(board["model"]) == list(result.summary["model"])
-    assert any("global LSTM" in c.value for c in at.caption)
+    assert any("global LSTM 1×64, series embedding 8" in c.value for c in at.caption)
     assert len(at.get("plotly_chart")) == 2  # error distribution and the opened series
     at.selectbox(key="batch_series").set_value("H199").run()
     assert not at.exception
