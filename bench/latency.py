@@ -80,7 +80,7 @@ def main(argv=None):
             results["ours title"] = _open(url, "h1", page)
             page.locator(".js-plotly-plot").first.wait_for(timeout=180_000)
             results["ours render"] = time.perf_counter() - started - results["ours start"]
-            for key in args.samples.split(","):
+            for key in [k for k in args.samples.split(",") if k]:
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 page.goto(url)
                 page.locator(".js-plotly-plot").first.wait_for(timeout=180_000)
