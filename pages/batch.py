@@ -7,6 +7,7 @@ import streamlit as st
 
 from core.batch import model_label, run_batch
 from core.batch_charts import error_distribution_chart, series_chart
+from core.batch_store import load_batch, save_batch
 from core.charts import model_colors
 from core.cluster import LOCAL, SERIAL, check_scheduler, local_workers
 from core.errors import DataError
@@ -18,6 +19,7 @@ from ui.state import plain, show_error
 from ui.tables_io import load_table
 
 BATCH = "batch_result"
+BATCH_ID = "batch_id"
 CHOICES = ["naive", "snaive", "regression", "arima", "lstm", "global_lstm"]
 DEFAULTS = ["snaive", "regression", "global_lstm"]
 ABOUT = {**{k: REGISTRY[k].about for k in REGISTRY}, "global_lstm": "One LSTM trained on windows from every series, each "
@@ -208,6 +210,16 @@ st.title("Batch")
 st.caption("Many series at once: every model on every series' last points, the M4 means (sMAPE, MASE, OWA), and any series' chart. "
            "Per-series models run in parallel on Dask; the global LSTM trains one network for all.")
 
+if BATCH not in st.session_state and st.query_params.get("batch"):
+    try:
+        st.session_state[BATCH] = load_batch(st.query_params["batch"])
+        st.session_state[BATCH_ID] = st.query_params["batch"]
+    except DataError as error:
+        del st.query_params["batch"]
+        show_error(error)
+elif st.session_state.get(BATCH_ID):
+    st.query_params["batch"] = st.session_state[BATCH_ID]  # navigation clears the URL; a refresh must find the batch
+
 data, filename, panel = table_source()
 if data is not None:
     try:
@@ -222,7 +234,9 @@ if data is not None:
         horizon, season, models, where = settings(panel, frame, *columns)
         if st.button("Run the batch", type="primary", disabled=not models):
             check_scheduler(where)
-            st.session_state[BATCH] = run(frame, columns, ids, horizon, season, models, where)
+            result = run(frame, columns, ids, horizon, season, models, where)
+            st.session_state[BATCH] = result
+            st.session_state[BATCH_ID] = st.query_params["batch"] = save_batch(result)  # a refresh or a restart reopens it
     except DataError as error:
         show_error(error)
         if BATCH in st.session_state:

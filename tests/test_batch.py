@@ -117,3 +117,19 @@ def test_global_lstm_windows_are_scale_free():
     flat = normalise(np.full((1, 24), 7.0))[2]
     assert flat[0] == 7.0  # a flat window is scaled by its level, never divided by zero
     np.testing.assert_array_equal(seasonal_base(np.arange(24.0)[None], 12, 15)[0], np.r_[np.arange(12.0, 24), np.arange(12.0, 15)])
+
+
+def test_saved_batch_comes_back_whole(tmp_path):
+    from core.batch_store import load_batch, save_batch
+
+    result = run_batch(long_frame(), [ModelSpec("snaive"), ModelSpec("regression")], horizon=7, season=7)
+    batch_id = save_batch(result, tmp_path)
+    again = load_batch(batch_id, tmp_path)
+    for name in ("metrics", "forecasts", "skipped", "summary"):
+        pd.testing.assert_frame_equal(getattr(result, name), getattr(again, name), check_dtype=False)
+    assert list(again.history) == ["good1", "good2"]
+    pd.testing.assert_series_equal(result.history["good1"], again.history["good1"], check_names=False)
+    assert again.history["good1"].index.freq == "D" and (again.horizon, again.season) == (7, 7)
+    assert not list(tmp_path.glob("batches/.*"))  # no partial folder left behind
+    with pytest.raises(DataError, match="There is no saved batch"):
+        load_batch("../../etc", tmp_path)

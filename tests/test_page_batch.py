@@ -34,6 +34,18 @@ def test_batch_page_runs_the_sample_and_opens_a_series():
     assert not at.exception
     assert "H199" in at.get("plotly_chart")[1].proto.spec
 
+    # A refresh (a new session with the same URL) gets the batch back from disk, without running it again.
+    batch_id = at.query_params["batch"]
+    fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    fresh.query_params["batch"] = batch_id
+    fresh.switch_page("pages/batch.py").run()
+    assert not fresh.exception
+    again = fresh.session_state["batch_result"]
+    assert again is not result
+    assert list(again.summary["model"]) == list(result.summary["model"])
+    assert again.summary["MASE"].tolist() == result.summary["MASE"].tolist()
+    assert len(fresh.get("plotly_chart")) == 2
+
 
 def test_batch_page_explains_a_single_series_file(tmp_path):
     at = open_batch()

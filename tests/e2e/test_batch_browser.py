@@ -1,5 +1,5 @@
-"""The Batch page in a real browser: the M4 sample on the local Dask cluster, the leaderboard, and a click on
-one series' point opening its forecast chart."""
+"""The Batch page in a real browser: the M4 sample on the local Dask cluster, the leaderboard, a click on
+one series' point opening its forecast chart, and the batch surviving a refresh."""
 import pytest
 
 from tests.e2e.conftest import assert_no_exception, real_console_errors, wait_idle
@@ -30,5 +30,15 @@ def test_batch_on_dask_and_click_a_series(server, page):
     wait_idle(page)
     page.get_by_text("points held out and forecast").wait_for()
     assert page.locator(".js-plotly-plot").count() == 2  # the distribution and the opened series' forecasts
+    # Away and back, then a refresh: the finished batch is still there, read back from disk.
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Runs").click()
+    wait_idle(page)
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Batch").click()
+    page.get_by_text("Wall time").wait_for(timeout=60_000)
+    wait_idle(page)
+    assert "batch=" in page.url
+    page.reload()
+    page.get_by_text("Wall time").wait_for(timeout=120_000)
+    page.get_by_role("heading", name="How errors spread over the series").wait_for()
     assert_no_exception(page)
     assert not real_console_errors(page), real_console_errors(page)

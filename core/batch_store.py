@@ -1,0 +1,70 @@
+"""Finished batches on disk, so a browser refresh or a server restart does not lose them.
+
+Each batch is a folder under <data dir>/batches/<id>/ with its tables as Parquet and a meta.json;
+the folder is written under a temporary name and renamed when complete, so a crash never leaves
+half a batch behind.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import uuid
+from pathlib import Path
+
+import pandas as pd
+
+from core.batch import BatchResult
+from core.errors import DataError
+from core.store import data_dir
+
+TABLES = ("metrics", "forecasts", "skipped", "summary")
+_ID = re.compile(r"^[0-9a-f]{12}$")
+
+
+def batches_dir(root: Path | None = None) -> Path:
+    return Path(root or data_dir()) / "batches"
+
+
+def save_batch(result: BatchResult, root: Path | None = None) -> str:
+    batch_id = uuid.uuid4().hex[:12]
+    base = batches_dir(root)
+    base.mkdir(parents=True, exist_ok=True)
+    tmp = base / f".{batch_id}.partial"
+    tmp.mkdir()
+    for name in TABLES:
+        frame = getattr(result, name)
+        frame.columns = [str(c) for c in frame.columns]
+        frame.to_parquet(tmp / f"{name}.parquet", index=False)
+    history = pd.concat({sid: y.rename("y") for sid, y in result.history.items()}, names=["unique_id", "date"]).reset_index()
+    history.to_parquet(tmp / "history.parquet", index=False)
+    meta = {"seconds": result.seconds, "horizon": result.horizon, "season": result.season, "level": result.level,
+            "scheduler": result.scheduler, "notes": result.notes, "order": list(result.history)}
+    (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    os.replace(tmp, base / batch_id)
+    return batch_id
+
+
+def load_batch(batch_id: str, root: Path | None = None) -> BatchResult:
+    folder = batches_dir(root) / str(batch_id)
+    if not _ID.match(str(batch_id)) or not (folder / "meta.json").exists():
+        raise DataError(f"There is no saved batch '{str(batch_id)[:40]}'. Run the batch again.")
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES}
+        long = pd.read_parquet(folder / "history.parquet")
+    except (OSError, ValueError) as error:
+        raise DataError(f"The saved batch {batch_id} could not be read ({type(error).__name__}). Run the batch again.") from None
+    history = {}
+    for sid in meta["order"]:
+        part = long[long["unique_id"] == sid]
+        index = pd.DatetimeIndex(part["date"])
+        history[sid] = pd.Series(part["y"].to_numpy(), index=pd.DatetimeIndex(index, freq="infer"), name=sid)
+    return BatchResult(history=history, seconds=meta["seconds"], horizon=meta["horizon"], season=meta["season"],
+                       level=meta["level"], scheduler=meta["scheduler"], notes=meta["notes"], **tables)
+
+
+def delete_batch(batch_id: str, root: Path | None = None) -> None:
+    if _ID.match(str(batch_id)):
+        shutil.rmtree(batches_dir(root) / batch_id, ignore_errors=True)
