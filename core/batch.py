@@ -17,7 +17,7 @@ from core import metrics as M
 from core.cluster import SERIAL, check_scheduler, close_client, open_client
 from core.data import to_series
 from core.errors import DataError
-from core.evaluation import ModelSpec, check_split, holdout
+from core.evaluation import ModelSpec, holdout
 from core.models import REGISTRY
 
 GLOBAL_MODELS = {"global_lstm": "Global LSTM"}  # trained once over all series, not per series
@@ -197,9 +197,7 @@ def run_batch(frame: pd.DataFrame, specs: list[ModelSpec], horizon: int, season:
     for sid, part in split_long(frame, id_col, date_col, value_col):
         try:
             series[sid] = clean_series(part, horizon, season, date_col, value_col)
-            check_split(len(series[sid]), horizon)
         except DataError as error:
-            series.pop(sid, None)
             skipped.append({"unique_id": sid, "reason": str(error)})
             tell(sid, "skipped", str(error))
     if not series:
