@@ -15,20 +15,13 @@ import time
 import numpy as np
 import pandas as pd
 
-from bench.m4_hourly import M4
+from bench.m4_hourly import hourly_long
 
 
 def panel(count: int) -> pd.DataFrame:
-    from core.m4 import read_m4
-
-    data = read_m4(M4 / "Hourly-train.csv", M4 / "Hourly-test.csv")
-    ids = list(data)
-    pick = [ids[i] for i in np.linspace(0, len(ids) - 1, count).round().astype(int)]
-    frames = []
-    for sid in pick:
-        values = np.r_[data[sid][0], data[sid][1]]
-        frames.append(pd.DataFrame({"unique_id": sid, "ds": pd.date_range("2000-01-01", periods=len(values), freq="h"), "y": values}))
-    return pd.concat(frames, ignore_index=True)
+    """``count`` evenly spaced M4 Hourly series (H1 … H414), training and test parts."""
+    ids = [f"H{i}" for i in np.linspace(1, 414, count).round().astype(int)]
+    return hourly_long(ids)
 
 
 def main(argv=None) -> int:

@@ -14,7 +14,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,16 +21,18 @@ M4 = ROOT / "tests" / "data" / "m4"
 PUBLISHED = ["sNaive", "Naive2", "Theta", "MLP", "RNN", "SES", "Damped"]
 
 
-def long_file(limit: int | None, folder: Path) -> Path:
-    from core.m4 import read_m4
+def hourly_long(ids=None, limit: int | None = None) -> pd.DataFrame:
+    """M4 Hourly in long format, each series' training part followed by its test part (the last 48 points)."""
+    from core.m4 import read_m4, to_long
 
     data = read_m4(M4 / "Hourly-train.csv", M4 / "Hourly-test.csv")
-    frames = []
-    for sid, (train, test) in list(data.items())[:limit]:
-        values = np.r_[train, test]
-        frames.append(pd.DataFrame({"unique_id": sid, "ds": pd.date_range("2000-01-01", periods=len(values), freq="h"), "y": values}))
+    chosen = list(data)[:limit] if ids is None else list(ids)
+    return to_long({sid: data[sid] for sid in chosen}, with_test=True)
+
+
+def long_file(limit: int | None, folder: Path) -> Path:
     path = folder / "m4_hourly_long.csv"
-    pd.concat(frames).to_csv(path, index=False)
+    hourly_long(limit=limit).to_csv(path, index=False)
     return path
 
 

@@ -53,7 +53,7 @@ def series_forecasts(forecasts: pd.DataFrame, sid: str, level: float) -> tuple[p
     return actual, out
 
 
-def series_chart(history: pd.Series, forecasts: pd.DataFrame, sid: str, level: float, show_intervals=(), tail: int | None = None,
+def held_out_chart(history: pd.Series, forecasts: pd.DataFrame, sid: str, level: float, show_intervals=(), tail: int | None = None,
                  colors: dict | None = None) -> go.Figure:
     actual, models = series_forecasts(forecasts, sid, level)
     train = history.iloc[: len(history) - len(actual)] if actual is not None else history

@@ -19,10 +19,14 @@ def read_m4(train_csv: Path, test_csv: Path | None = None) -> dict[str, tuple[np
     return series
 
 
-def to_long(series: dict[str, tuple[np.ndarray, np.ndarray | None]], freq: str = "h", start: str = "2000-01-01") -> pd.DataFrame:
-    """Long format (unique_id, ds, y) of the training parts, on an arbitrary regular calendar."""
+def to_long(series: dict[str, tuple[np.ndarray, np.ndarray | None]], freq: str = "h", start: str = "2000-01-01",
+            with_test: bool = False) -> pd.DataFrame:
+    """Long format (unique_id, ds, y) of the training parts (followed by the test parts with ``with_test``),
+    on an arbitrary regular calendar."""
     frames = []
-    for sid, (values, _) in series.items():
+    for sid, (values, future) in series.items():
+        if with_test and future is not None:
+            values = np.r_[values, future]
         ds = pd.date_range(start, periods=len(values), freq=freq)
         frames.append(pd.DataFrame({"unique_id": sid, "ds": ds, "y": values}))
     return pd.concat(frames, ignore_index=True)

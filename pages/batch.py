@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.batch import model_label, run_batch
-from core.batch_charts import error_distribution_chart, series_chart
+from core.batch_charts import error_distribution_chart, held_out_chart
 from core.batch_store import load_batch, save_batch
 from core.charts import model_colors
 from core.cluster import LOCAL, SERIAL, check_scheduler, local_workers
@@ -196,7 +196,7 @@ def show_result(result):
         st.session_state["batch_series"] = picked  # a click on the chart or a row opens that series below
     sid = st.selectbox("Series to open", series_ids, key="batch_series")
     shown = st.multiselect("Intervals", order, default=order[:1], key="batch_intervals")
-    st.plotly_chart(series_chart(result.history[sid], result.forecasts, sid, result.level, show_intervals=shown, tail=4 * result.horizon,
+    st.plotly_chart(held_out_chart(result.history[sid], result.forecasts, sid, result.level, show_intervals=shown, tail=4 * result.horizon,
                                  colors=model_colors(order)),
                     config={"displaylogo": False})
 

@@ -106,6 +106,12 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
 
 
+def go(page, name: str) -> None:
+    """Open a page from the sidebar and wait for its script run to finish."""
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name=name).click()
+    wait_idle(page)
+
+
 def wait_idle(page, timeout: float = 120_000) -> None:
     """Wait until Streamlit has finished the current script run."""
     page.wait_for_timeout(300)

@@ -6,7 +6,7 @@ import io
 import pytest
 
 from tests.conftest import ROOT
-from tests.e2e.conftest import assert_no_exception, real_console_errors, wait_idle
+from tests.e2e.conftest import assert_no_exception, go, real_console_errors, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -14,11 +14,6 @@ pytestmark = pytest.mark.e2e
 
 def charts_at_least(page, n, timeout=240_000):
     page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot').length >= {n}", timeout=timeout)
-
-
-def go(page, name):
-    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name=name).click()
-    wait_idle(page)
 
 
 def test_new_user_session(server, page):

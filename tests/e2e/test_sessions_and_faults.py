@@ -13,7 +13,7 @@ import pytest
 
 from core.samples import get_sample
 from core.store import RunStore
-from tests.e2e.conftest import assert_no_exception, real_console_errors, start_server, wait_idle
+from tests.e2e.conftest import assert_no_exception, go, real_console_errors, start_server, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -35,11 +35,6 @@ class PeakMemory(threading.Thread):
             except psutil.Error:
                 pass
             time.sleep(0.2)
-
-
-def go(page, name):
-    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name=name).click()
-    wait_idle(page)
 
 
 def open_sample(page, url, key):
