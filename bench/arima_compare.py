@@ -20,8 +20,8 @@ import pandas as pd
 def series_list():
     from bench.m4_hourly import M4
     from core.data import detect_columns, read_table, to_series
-    from core.m4 import read_m4
-    from core.samples import SAMPLES
+    from core.data.m4 import read_m4
+    from core.data.samples import SAMPLES
 
     out = []
     for s in SAMPLES:
@@ -83,7 +83,7 @@ def timed(tool, y, m, h, freq, timeout, repeats=1):
 
 
 def main(argv=None) -> pd.DataFrame:
-    from core import metrics as M
+    from core.evaluation import metrics as M
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--timeout", type=float, default=300)

@@ -49,7 +49,7 @@ def run(steps: int, lookback: int, units: int) -> dict:
     import keras
     from numpy.lib.stride_tricks import sliding_window_view
 
-    from core import gates
+    from core.lens import gates
 
     keras.utils.set_random_seed(0)
     inputs = keras.Input(shape=(lookback, 2))

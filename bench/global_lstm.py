@@ -25,8 +25,8 @@ def panel(count: int) -> pd.DataFrame:
 
 
 def main(argv=None) -> int:
-    from core.batch import run_batch
-    from core.evaluation import ModelSpec
+    from core.batch.panel import run_batch
+    from core.evaluation.holdout import ModelSpec
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--series", type=int, default=12)

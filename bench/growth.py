@@ -32,8 +32,8 @@ def series(n, seed):
     y = 100 + 0.001 * t + 10 * np.sin(2 * np.pi * t / 24) + rng.normal(0, 2, n)
     return pd.Series(y, index=pd.date_range("2000-01-01", periods=n, freq="h"))
 
-from core.evaluation import ModelSpec, fit_predict
-from core.batch import run_batch
+from core.evaluation.holdout import ModelSpec, fit_predict
+from core.batch.panel import run_batch
 if model in ("lstm", "global_lstm"):
     import keras  # imported before the baseline so its memory is not counted as the model's
 params = {"epochs": 3, "patience": 10} if model in ("lstm", "global_lstm") else {}

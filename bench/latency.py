@@ -47,7 +47,7 @@ def _serve(script, port):
 def main(argv=None):
     import argparse
 
-    from core.samples import SAMPLES, get_sample
+    from core.data.samples import SAMPLES, get_sample
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--samples", default=",".join(x.key for x in SAMPLES))

@@ -20,7 +20,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 def load(key):
     from core.data import detect_columns, read_table, to_series
-    from core.samples import get_sample
+    from core.data.samples import get_sample
 
     sample = get_sample(key)
     frame = read_table(sample.read_bytes(), sample.file)
@@ -32,7 +32,7 @@ def load(key):
 def plain_keras(train_values, lookback, horizon, units, patience, epochs, seed=0):
     import keras
 
-    from core.windows import Scaling, input_windows, training_pairs
+    from core.models.windows import Scaling, input_windows, training_pairs
 
     n_windows = len(train_values) - lookback - horizon + 1
     n_val = max(1, round(n_windows * 0.2))
@@ -60,7 +60,7 @@ def plain_keras(train_values, lookback, horizon, units, patience, epochs, seed=0
 
 
 def main(argv=None):
-    from core import metrics as M
+    from core.evaluation import metrics as M
     from core.models.lstm import LSTMForecaster
 
     parser = argparse.ArgumentParser(description=__doc__)

@@ -23,7 +23,7 @@ PUBLISHED = ["sNaive", "Naive2", "Theta", "MLP", "RNN", "SES", "Damped"]
 
 def hourly_long(ids=None, limit: int | None = None) -> pd.DataFrame:
     """M4 Hourly in long format, each series' training part followed by its test part (the last 48 points)."""
-    from core.m4 import read_m4, to_long
+    from core.data.m4 import read_m4, to_long
 
     data = read_m4(M4 / "Hourly-train.csv", M4 / "Hourly-test.csv")
     chosen = list(data)[:limit] if ids is None else list(ids)

@@ -36,7 +36,7 @@ def _models(text: str) -> list[str]:
 
 
 def _batch_models(text: str) -> list[str]:
-    from core.batch import known_models
+    from core.batch.panel import known_models
 
     return _keys(text, known_models())
 
@@ -66,8 +66,8 @@ def _print_table(frame, columns):
 
 def cmd_forecast(args) -> int:
     from core.data import detect_columns, to_series
-    from core.evaluation import ModelSpec, fit_predict, holdout
-    from core.export import safe_csv
+    from core.evaluation.holdout import ModelSpec, fit_predict, holdout
+    from core.runs.exports import safe_csv
 
     frame = _read(args.file)
     guess = detect_columns(frame)
@@ -112,11 +112,11 @@ def cmd_forecast(args) -> int:
 
 
 def cmd_batch(args) -> int:
-    from core.batch import run_batch
-    from core.cluster import check_scheduler
+    from core.batch.panel import run_batch
+    from core.batch.cluster import check_scheduler
     from core.data import detect_columns
-    from core.evaluation import ModelSpec
-    from core.export import safe_csv
+    from core.evaluation.holdout import ModelSpec
+    from core.runs.exports import safe_csv
 
     scheduler = check_scheduler(args.scheduler)
     frame = _read(args.file)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core import metrics as M
-from core.evaluation import Evaluation, ModelResult, check_split
+from core.evaluation import metrics as M
+from core.evaluation.holdout import Evaluation, ModelResult, check_split
 from core.models.lstm import adopt
 
 

@@ -5,16 +5,16 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.batch import model_label, run_batch
-from core.batch_charts import error_distribution_chart, held_out_chart
-from core.batch_store import load_batch, save_batch
-from core.charts import model_colors
-from core.cluster import LOCAL, SERIAL, check_scheduler, local_workers
+from core.batch.panel import model_label, run_batch
+from core.charts.batch import error_distribution_chart, held_out_chart
+from core.runs.batches import load_batch, save_batch
+from core.charts.common import model_colors
+from core.batch.cluster import LOCAL, SERIAL, check_scheduler, local_workers
 from core.errors import DataError
-from core.evaluation import ModelSpec
-from core.export import safe_csv
+from core.evaluation.holdout import ModelSpec
+from core.runs.exports import safe_csv
 from core.models import REGISTRY
-from core.samples import PANELS
+from core.data.samples import PANELS
 from ui.state import plain, show_error
 from ui.tables_io import load_table
 
@@ -32,7 +32,7 @@ def _local_cluster() -> dict:
 
     Kept in a dict: a Dask client is awaitable, which st.cache_resource refuses to return directly.
     """
-    from core.cluster import open_client
+    from core.batch.cluster import open_client
 
     return {"client": open_client(LOCAL)}
 

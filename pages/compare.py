@@ -3,18 +3,18 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import charts
+from core.charts import common as charts
 from core.errors import DataError
-from core.evaluation import backtest, backtest_summary, fit_predict
-from core.export import safe_csv
-from core.tables import styled_leaderboard
+from core.evaluation.holdout import backtest, backtest_summary, fit_predict
+from core.runs.exports import safe_csv
+from core.evaluation.leaderboard import styled_leaderboard
 from ui.state import next_step, plain, require_run, show_error
 
 def downloads(run) -> dict:
     import tempfile
     from pathlib import Path
 
-    from core.bundle import export_bundle
+    from core.runs.bundle import export_bundle
 
     out = {"run": run, "bundle": export_bundle(run)}
     lstm = run.evaluation.results.get("lstm")

@@ -1,11 +1,12 @@
 """Data page: choose a sample or upload a file, map its columns, clean it, explore it."""
 import streamlit as st
 
-from core import charts, explore
-from core.dates import describe_frequency
+from core.charts import common as charts
+from core.data import explore
+from core.data.dates import describe_frequency
 from core.data import DUPLICATE_RULES, FILL_RULES, to_series
 from core.errors import DataError
-from core.samples import SAMPLES, get_sample
+from core.data.samples import SAMPLES, get_sample
 from ui.tables_io import load_table
 from ui.state import DATASET, Dataset, content_hash, current_dataset, next_step, plain, show_error
 

@@ -3,8 +3,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import gate_charts as gc
-from core import gates, lens
+from core.charts import gates as gc
+from core.lens import gates
+from core.lens import probes as lens
 from core.models.base import future_index
 from ui.state import next_step, plain, require_run
 

@@ -3,9 +3,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import gate_charts as gc
-from core import gates, lens
-from core import learn_charts as lc
+from core.charts import gates as gc
+from core.lens import gates
+from core.lens import probes as lens
+from core.charts import learn as lc
 from core.models.base import future_index
 from ui.learn_text import TEXT
 from ui.state import current_run, plain
@@ -19,7 +20,7 @@ st.title(T["title"])
 def demo():
     from core.data import detect_columns, read_table, to_series
     from core.models.lstm import LSTMForecaster
-    from core.samples import get_sample
+    from core.data.samples import get_sample
 
     sample = get_sample("airline")
     frame = read_table(sample.read_bytes(), sample.file)

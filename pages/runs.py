@@ -1,10 +1,10 @@
 """Runs: every finished training run, kept across refreshes and restarts; reopen, delete, import."""
 import streamlit as st
 
-from core.bundle import import_bundle
+from core.runs.bundle import import_bundle
 from core.errors import DataError
-from core.evaluation import ModelSpec
-from core.runs import TrainingRun
+from core.evaluation.holdout import ModelSpec
+from core.runs.records import TrainingRun
 from ui.state import RESULTS, current_dataset, current_run, get_store, open_run, plain, show_error
 
 st.title("Runs")

@@ -1,21 +1,21 @@
 """Train page: choose models and settings, train with live progress, hand results to Compare."""
 import streamlit as st
 
-from core import charts
-from core.dates import describe_frequency
-from core.defaults import default_test_size
+from core.charts import common as charts
+from core.data.dates import describe_frequency
+from core.data import default_test_size
 from core.errors import DataError
-from core.evaluation import ModelSpec, check_split, holdout
+from core.evaluation.holdout import ModelSpec, check_split, holdout
 from core.models import DEFAULT_MODELS, REGISTRY
 import time
 
-from core.device import GPU_HINT, cudnn_eligibility
+from core.models.device import GPU_HINT, cudnn_eligibility
 from ui.state import RESULTS, TrainingRun, current_run, get_store, next_step, plain, require_dataset, show_error
 
 
 @st.cache_resource(show_spinner="Looking for GPUs…")
 def devices():
-    from core.device import list_devices
+    from core.models.device import list_devices
 
     return list_devices()
 

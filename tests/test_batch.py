@@ -3,9 +3,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.batch import run_batch
+from core.batch.panel import run_batch
 from core.errors import DataError
-from core.evaluation import ModelSpec
+from core.evaluation.holdout import ModelSpec
 
 
 def long_frame():
@@ -41,7 +41,7 @@ def test_dask_cluster_gives_the_serial_results():
     frame = long_frame()
     specs = [ModelSpec("snaive"), ModelSpec("regression"), ModelSpec("arima")]
     serial = run_batch(frame, specs, horizon=7, season=7, scheduler="serial")
-    from core.cluster import close_client, open_client
+    from core.batch.cluster import close_client, open_client
 
     client = open_client("local", workers=2)
     try:
@@ -58,7 +58,7 @@ def test_dask_cluster_gives_the_serial_results():
 
 
 def test_scheduler_setting_is_checked():
-    from core.cluster import check_scheduler, open_client
+    from core.batch.cluster import check_scheduler, open_client
 
     assert check_scheduler(None) == "local" and check_scheduler(" Serial ") == "serial"
     assert check_scheduler("tcp://10.0.0.5:8786") == "tcp://10.0.0.5:8786"
@@ -69,7 +69,7 @@ def test_scheduler_setting_is_checked():
 
 
 def test_administrator_can_restrict_scheduler_addresses(monkeypatch):
-    from core.cluster import check_scheduler
+    from core.batch.cluster import check_scheduler
 
     monkeypatch.setenv("LSTM_LENS_SCHEDULERS", "tcp://10.0.0.5:8786")
     assert check_scheduler("tcp://10.0.0.5:8786") == "tcp://10.0.0.5:8786"
@@ -120,7 +120,7 @@ def test_global_lstm_windows_are_scale_free():
 
 
 def test_saved_batch_comes_back_whole(tmp_path):
-    from core.batch_store import load_batch, save_batch
+    from core.runs.batches import load_batch, save_batch
 
     result = run_batch(long_frame(), [ModelSpec("snaive"), ModelSpec("regression")], horizon=7, season=7)
     batch_id = save_batch(result, tmp_path)

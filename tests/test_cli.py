@@ -55,7 +55,7 @@ def test_awkward_files_through_the_cli(name, tmp_path):
 def test_formula_like_cells_are_neutralised(tmp_path):
     done = cli("forecast", str(AWKWARD / "formula_cells.csv"), "--target", "value", "--horizon", "7", "--models", "naive", "--out", str(tmp_path))
     assert done.returncode == 0
-    from core.export import safe_csv
+    from core.runs.exports import safe_csv
 
     out = safe_csv(pd.DataFrame({"note": ["=HYPERLINK(\"x\")", "+1", "-a", "@b", "fine"], "v": [-1.5, 2, 3, 4, 5]})).decode()
     assert "'=HYPERLINK" in out and "'+1" in out and "'-a" in out and "'@b" in out and ",-1.5" in out

@@ -4,8 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.data import DataError, detect_columns, read_table, to_series
-from core.samples import SAMPLES
+from core.data import detect_columns, read_table, to_series
+from core.errors import DataError
+from core.data.samples import SAMPLES
 from tests.conftest import AWKWARD
 
 

@@ -1,4 +1,4 @@
-from core.device import GPU_HINT, cudnn_eligibility, list_devices
+from core.models.device import GPU_HINT, cudnn_eligibility, list_devices
 
 
 def test_cpu_is_always_listed_first():

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from core import gates
+from core.lens import gates
 
 
 def keras_reference(layers_units, inputs, steps, seed=0):

@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core import lens
+from core.lens import probes as lens
 from core.models.lstm import LSTMForecaster
 
 

@@ -3,8 +3,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core import metrics as M
-from core.m4 import read_m4
+from core.evaluation import metrics as M
+from core.data.m4 import read_m4
 from core.models.naive import Naive2, SeasonalNaive
 from tests.conftest import ROOT
 

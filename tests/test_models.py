@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core import metrics as M
+from core.evaluation import metrics as M
 from core.errors import DataError
 from core.models import REGISTRY, build_model
 
@@ -108,7 +108,7 @@ def test_lstm_uses_covariates():
 
 
 def test_diverging_lstm_ends_with_a_sentence_and_keeps_other_results():
-    from core.evaluation import ModelSpec, holdout
+    from core.evaluation.holdout import ModelSpec, holdout
 
     series = seasonal_series()
     evaluation = holdout(series, [ModelSpec("naive"), ModelSpec("lstm", {"epochs": 5, "units": 4, "learning_rate": 1e30})], 12, season=12)

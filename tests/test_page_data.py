@@ -2,7 +2,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.samples import SAMPLES
+from core.data.samples import SAMPLES
 from tests.conftest import ROOT
 
 

@@ -6,14 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.bundle import export_bundle, import_bundle
+from core.runs.bundle import export_bundle, import_bundle
 from core.data import detect_columns, read_table, to_series
 from core.errors import DataError
-from core.evaluation import ModelSpec, holdout
+from core.evaluation.holdout import ModelSpec, holdout
 from core.models.lstm import load_keras
-from core.runs import Dataset, TrainingRun
-from core.samples import get_sample
-from core.store import RunStore
+from core.runs.records import Dataset, TrainingRun
+from core.data.samples import get_sample
+from core.runs.store import RunStore
 from tests.conftest import AWKWARD
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import hashlib
 import streamlit as st
 
-from core.runs import Dataset, TrainingRun  # noqa: F401  (re-exported for pages)
+from core.runs.records import Dataset, TrainingRun  # noqa: F401  (re-exported for pages)
 
 DATASET = "dataset"          # Dataset: the cleaned series every page works on
-RESULTS = "results"          # training results (core.evaluation.Evaluation)
+RESULTS = "results"          # training results (core.evaluation.holdout.Evaluation)
 
 
 def content_hash(data: bytes) -> str:
@@ -51,14 +51,14 @@ def next_step(path: str, label: str) -> None:
 
 @st.cache_resource
 def _store(root: str):
-    from core.store import RunStore
+    from core.runs.store import RunStore
 
     return RunStore(root)
 
 
 def get_store():
     """The run store of the current data directory ($LSTM_LENS_HOME or ~/.lstm-lens)."""
-    from core.store import data_dir
+    from core.runs.store import data_dir
 
     return _store(str(data_dir()))
 

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import DataError
-from core.features import default_pairs, seasonal_design
+from core.models.features import default_pairs, seasonal_design
 from core.models.base import FittedGuard, Forecast, check_horizon, check_series, future_index
 
 

@@ -20,7 +20,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from core.errors import DataError
 from core.models.base import Forecast, check_horizon, future_index, no_progress
 from core.models.lstm import _deterministic, _keras, conformal_width, epoch_report
-from core.windows import default_lookback
+from core.models.windows import default_lookback
 
 
 VALIDATION_WINDOWS = 4

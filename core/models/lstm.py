@@ -11,7 +11,7 @@ import pandas as pd
 
 from core.errors import DataError
 from core.models.base import FittedGuard, Forecast, check_horizon, check_series, future_index, no_progress
-from core.windows import Scaling, default_lookback, input_windows, training_pairs
+from core.models.windows import Scaling, default_lookback, input_windows, training_pairs
 
 
 def _keras():

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from core.features import seasonal_design
+from core.models.features import seasonal_design
 from core.models.base import FittedGuard, Forecast, check_horizon, check_series, future_index
 
 
@@ -64,7 +64,7 @@ class LinearRegression(FittedGuard):
         self._require_fit()
         parts = ["OLS: intercept"] + (["linear trend"] if self.trend else [])
         if self.season > 1:
-            from core.features import default_pairs
+            from core.models.features import default_pairs
             parts.append(f"Fourier({self.season}, K={self.fourier or default_pairs(self.season)})")
         if self.lags_:
             parts.append("lags " + ", ".join(map(str, self.lags_)))

@@ -11,8 +11,8 @@ import time
 import psutil
 import pytest
 
-from core.samples import get_sample
-from core.store import RunStore
+from core.data.samples import get_sample
+from core.runs.store import RunStore
 from tests.e2e.conftest import assert_no_exception, go, real_console_errors, start_server, wait_idle
 
 pytestmark = pytest.mark.e2e

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from core import gates
-from core.windows import input_windows
+from core.lens import gates
+from core.models.windows import input_windows
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ def sensitivity(model, window: Window, relative: float = 0.01) -> np.ndarray:
 
 def channel_sensitivity(model, window: Window, relative: float = 0.05) -> dict[str, float]:
     """Forecast change per input channel when that channel is nudged at every step (covariates included)."""
-    from core.windows import channel_names
+    from core.models.windows import channel_names
 
     x, anchor = prepared(model, window)
     base = model.forecast_window(x, anchor)[0]

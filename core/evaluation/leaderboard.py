@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from core.evaluation import LOWER_IS_BETTER
+from core.evaluation.holdout import LOWER_IS_BETTER
 
 BEST_STYLE = "background-color: #dcfce7; font-weight: 600"
 

@@ -12,14 +12,14 @@ import zipfile
 from pathlib import Path
 
 from core.errors import DataError
-from core.runs import TrainingRun
+from core.runs.records import TrainingRun
 
 FORMAT = "lstm-lens-bundle/1"
 MANIFEST, DATA, MODEL = "bundle.json", "cleaned_data.csv", "lstm.keras"
 
 
 def export_bundle(run: TrainingRun) -> bytes:
-    from core.store import _jsonable, result_to_json, run_payload
+    from core.runs.store import _jsonable, result_to_json, run_payload
 
     payload = {"format": FORMAT, "run": run_payload(run),
                "results": {k: result_to_json(r) for k, r in run.evaluation.results.items()}}
@@ -42,7 +42,7 @@ def export_bundle(run: TrainingRun) -> bytes:
 
 def import_bundle(data: bytes) -> TrainingRun:
     from core.models.lstm import load_keras
-    from core.store import rebuild
+    from core.runs.store import rebuild
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))

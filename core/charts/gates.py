@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.charts import HISTORY, PALETTE, base_layout, esc
+from core.charts.common import HISTORY, PALETTE, base_layout, esc
 
 TITLES = {"input": "Input gate i", "forget": "Forget gate f", "candidate": "Candidate C̃", "cell": "Cell state C",
           "output": "Output gate o", "hidden": "Hidden state h"}

@@ -1,7 +1,7 @@
 """Many series at once: per-series holdout of every model, M4-style summary (sMAPE, MASE, OWA).
 
 Three steps. Each series is cleaned here (a bad one is skipped with its reason). The per-series
-models then run on each series, in this process or on Dask workers (core.cluster); the result
+models then run on each series, in this process or on Dask workers (core.batch.cluster); the result
 does not depend on where they ran. Last, batch-wide models (the global LSTM) train once on all
 series. OWA is always relative to Naive2, which is scored on every series.
 """
@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from core import metrics as M
-from core.cluster import SERIAL, check_scheduler, close_client, open_client
+from core.evaluation import metrics as M
+from core.batch.cluster import SERIAL, check_scheduler, close_client, open_client
 from core.data import to_series
 from core.errors import DataError
-from core.evaluation import ModelSpec, holdout
+from core.evaluation.holdout import ModelSpec, holdout
 from core.models import REGISTRY
 
 GLOBAL_MODELS = {"global_lstm": "Global LSTM"}  # trained once over all series, not per series
@@ -176,7 +176,7 @@ def run_batch(frame: pd.DataFrame, specs: list[ModelSpec], horizon: int, season:
     ``on_progress(fraction, message)`` reports overall progress; ``on_series(sid, status, detail)``
     reports each series as it is skipped ('skipped', reason) or done ('done', seconds).
     A ``client`` already connected to Dask is used as is (the page keeps one); otherwise
-    ``scheduler`` decides (see core.cluster).
+    ``scheduler`` decides (see core.batch.cluster).
     """
     started = time.perf_counter()
     if horizon < 1:

@@ -21,10 +21,10 @@ import pandas as pd
 
 from core.data import CleanSeries
 from core.errors import DataError
-from core.evaluation import Evaluation, ModelResult, ModelSpec
-from core.metrics import Undefined
+from core.evaluation.holdout import Evaluation, ModelResult, ModelSpec
+from core.evaluation.metrics import Undefined
 from core.models.base import Forecast
-from core.runs import Dataset, TrainingRun
+from core.runs.records import Dataset, TrainingRun
 
 SCHEMA_VERSION = 1
 SCHEMA = """

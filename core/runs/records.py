@@ -18,7 +18,7 @@ class Dataset:
 class TrainingRun:
     dataset: Dataset
     specs: list
-    evaluation: object          # core.evaluation.Evaluation
+    evaluation: object          # core.evaluation.holdout.Evaluation
     test_size: int
     horizon: int
     season: int

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.charts import PALETTE, _rgba, base_layout, esc, forecast_chart, model_colors
+from core.charts.common import PALETTE, _rgba, base_layout, esc, forecast_chart, model_colors
 from core.models.base import Forecast
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from core import metrics as M
+from core.evaluation import metrics as M
 from core.errors import DataError
 from core.models import REGISTRY, build_model
 from core.models.base import Forecast, no_progress

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.charts import HISTORY, PALETTE, base_layout, esc
+from core.charts.common import HISTORY, PALETTE, base_layout, esc
 
 
 def retention_chart(kept: np.ndarray, units, steps_back: str, share_kept: str, rnn_factor: float = 0.6) -> go.Figure:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.batch import BatchResult
+from core.batch.panel import BatchResult
 from core.errors import DataError
-from core.store import data_dir
+from core.runs.store import data_dir
 
 TABLES = ("metrics", "forecasts", "skipped", "summary")
 _ID = re.compile(r"^[0-9a-f]{12}$")

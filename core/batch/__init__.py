@@ -1,0 +1,1 @@
+"""Many series at once: per-series models on Dask or serially, global models once over the panel."""

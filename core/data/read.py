@@ -1,0 +1,252 @@
+"""Bytes -> table: encodings, delimiters, number formats, Excel and Parquet.
+
+Every problem a user can cause raises ``DataError`` whose message says what is wrong and
+what to do. Row numbers in messages count the header as row 1, as a spreadsheet shows them.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+
+import pandas as pd
+
+from core.errors import DataError
+
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".dat")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+ACCEPTED = TEXT_SUFFIXES + EXCEL_SUFFIXES + PARQUET_SUFFIXES
+DELIMITERS = [",", ";", "\t", "|"]
+ENCODINGS = ["utf-8-sig", "cp949", "cp1252"]
+MAX_COLUMNS = 2000
+
+
+# --------------------------------------------------------------------------- reading
+def read_table(data: bytes, filename: str) -> pd.DataFrame:
+    """Parse an uploaded file into a DataFrame.
+
+    Text files keep every cell as a string so that later steps can say exactly
+    which cells were not numbers; Excel and Parquet keep their own types.
+    ``frame.attrs["read_notes"]`` lists what was detected (encoding, delimiter,
+    decimal comma, a file whose content does not match its name).
+    """
+    name = _display_name(filename)
+    if not data or not data.strip():
+        raise DataError(f"The file '{name}' is empty. Choose a file with a header row and at least a few rows of data.")
+    kind = _content_kind(data)
+    wanted = _suffix_kind(filename)
+    notes: list[str] = []
+    if wanted and kind != wanted:
+        if kind == "binary":
+            raise DataError(
+                f"The file '{name}' is named like a {_KIND_WORDS[wanted]} but its content is not one "
+                "(it may be damaged or only partly uploaded). Export it again and re-upload."
+            )
+        notes.append(f"'{name}' is named like a {_KIND_WORDS[wanted]} but holds a {_KIND_WORDS[kind]}; it was read as one.")
+    if kind == "excel":
+        frame = _read_excel(data, name)
+    elif kind == "parquet":
+        frame = _read_parquet(data, name)
+    elif kind == "text":
+        frame, text_notes = _read_text(data, name)
+        notes.extend(text_notes)
+    else:
+        raise DataError(
+            f"The file '{name}' is not a table this app can read (it looks like binary data). "
+            f"Upload a CSV, TSV, TXT, Excel (.xlsx) or Parquet file."
+        )
+    frame = _tidy_columns(frame, name)
+    frame.attrs["read_notes"] = notes
+    return frame
+
+
+_KIND_WORDS = {"text": "text table (CSV)", "excel": "Excel workbook", "parquet": "Parquet file", "binary": "binary file"}
+
+
+def _display_name(filename: str) -> str:
+    # Only the last path part, and only for messages: never used as a path.
+    base = re.split(r"[\\/]", str(filename or "upload"))[-1]
+    return base[:120] or "upload"
+
+
+def _suffix_kind(filename: str) -> str | None:
+    lower = str(filename or "").lower()
+    if lower.endswith(EXCEL_SUFFIXES):
+        return "excel"
+    if lower.endswith(PARQUET_SUFFIXES):
+        return "parquet"
+    if lower.endswith(TEXT_SUFFIXES):
+        return "text"
+    return None
+
+
+def _content_kind(data: bytes) -> str:
+    if data[:4] == b"PK\x03\x04":
+        return "excel"
+    if data[:4] == b"PAR1":
+        return "parquet"
+    sample = data[:65536]
+    if b"\x00" in sample and not (sample.startswith(b"\xff\xfe") or sample.startswith(b"\xfe\xff")):
+        return "binary"
+    for encoding in ENCODINGS:
+        try:
+            text = sample.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            # A multi-byte character may be cut at the sample's end.
+            try:
+                text = sample[:-4].decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+    else:
+        return "binary"
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t")
+    return "binary" if controls > max(2, len(text) // 100) else "text"
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "UTF-16"
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding), {"utf-8-sig": "UTF-8", "cp949": "CP949 (Korean Windows)", "cp1252": "Windows-1252"}[encoding]
+        except UnicodeDecodeError:
+            continue
+    raise DataError(f"The file '{name}' uses a text encoding this app cannot read. Save it as UTF-8 CSV and re-upload.")
+
+
+def _sniff_delimiter(lines: list[str]) -> str | None:
+    best, best_score = None, 0.0
+    for delim in DELIMITERS:
+        counts = [len(row) for row in csv.reader(lines, delimiter=delim)]
+        if not counts:
+            continue
+        mode = max(set(counts), key=counts.count)
+        if mode < 2:
+            continue
+        score = counts.count(mode) / len(counts) + 0.001 * mode
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def _read_text(data: bytes, name: str) -> tuple[pd.DataFrame, list[str]]:
+    text, encoding = _decode(data, name)
+    notes = [] if encoding == "UTF-8" else [f"Read as {encoding} text."]
+    if data.startswith(b"\xef\xbb\xbf"):
+        notes.append("A UTF-8 byte-order mark at the start was ignored.")
+    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    delimiter = _sniff_delimiter(lines) if len(lines) > 1 else None
+    if delimiter is None:
+        if len(lines) <= 1:
+            raise DataError(
+                f"The file '{name}' has only one line. A table needs a header row and at least a few data rows."
+            )
+        # One column of numbers is a fine single series; prose is not a table.
+        delimiter = ","
+    if delimiter != ",":
+        notes.append(f"Columns are separated by {_DELIM_WORDS[delimiter]}.")
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            skipinitialspace=True,
+            skip_blank_lines=True,
+            on_bad_lines="error",
+        )
+    except pd.errors.ParserError as error:
+        match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
+        if match:
+            want, line, saw = match.groups()
+            raise DataError(
+                f"Line {line} of '{name}' has {saw} fields where the header has {want}. "
+                "Check for a stray separator or an unquoted comma in that line."
+            ) from None
+        raise DataError(f"'{name}' could not be read as a table: {str(error).strip()}.") from None
+    except pd.errors.EmptyDataError:
+        raise DataError(f"The file '{name}' has no columns. Upload a table with a header row.") from None
+    if _looks_like_prose(frame):
+        raise DataError(
+            f"The file '{name}' reads as prose, not a table: its lines are sentences rather than rows of values. "
+            "Upload a table with a header row and one row per time step."
+        )
+    decimal_comma = [c for c in frame.columns if _uses_decimal_comma(frame[c], delimiter)]
+    if decimal_comma:
+        notes.append("Decimal commas were read in: " + ", ".join(f"'{c}'" for c in decimal_comma[:5]) + ".")
+    frame.attrs["decimal_comma"] = decimal_comma
+    return frame, notes
+
+
+_DELIM_WORDS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
+def _looks_like_prose(frame: pd.DataFrame) -> bool:
+    cells = [str(v) for v in frame.head(50).to_numpy().ravel() if str(v).strip()]
+    cells += [str(c) for c in frame.columns if not str(c).startswith("Unnamed")]
+    wordy = sum(1 for v in cells if len(v.split()) >= 4)
+    return wordy >= max(1, len(cells) // 2)
+
+
+_EU_NUMBER = re.compile(r"^\s*[+-]?(\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d{1,2}|\d+,\d{4,})\s*$")
+_US_NUMBER = re.compile(r"^\s*[+-]?(\d{1,3}(,\d{3})+(\.\d+)?|\d+\.\d{1,2}|\d+\.\d{4,})\s*$")
+
+
+def _uses_decimal_comma(column: pd.Series, delimiter: str) -> bool:
+    sample = column.head(500).astype(str)
+    eu = int(sample.str.match(_EU_NUMBER).sum())
+    us = int(sample.str.match(_US_NUMBER).sum())
+    if eu == us == 0:
+        return delimiter == ";" and bool(sample.str.match(r"^\s*[+-]?\d+,\d+\s*$").any())
+    return eu > us
+
+
+def _read_excel(data: bytes, name: str) -> pd.DataFrame:
+    if str(name).lower().endswith((".keras", ".h5", ".zip")):
+        raise DataError(f"'{name}' is a model or archive file, not a data table. Upload a series as CSV, Excel or Parquet here; "
+                        "a .keras model goes on the Runs page, a run bundle (.zip) there too.")
+    try:
+        return pd.read_excel(io.BytesIO(data), sheet_name=0, engine="openpyxl")
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise DataError(
+            f"The Excel file '{name}' could not be opened ({type(error).__name__}). "
+            "Open it in Excel and save it again as .xlsx, or export the sheet as CSV."
+        ) from None
+
+
+def _read_parquet(data: bytes, name: str) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(io.BytesIO(data))
+    except Exception as error:  # pyarrow raises many types for damaged files
+        raise DataError(
+            f"The Parquet file '{name}' is damaged or incomplete ({type(error).__name__}). "
+            "Write it again or upload the data as CSV."
+        ) from None
+
+
+def _tidy_columns(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    if frame.shape[1] == 0:
+        raise DataError(f"The file '{name}' has no columns. Upload a table with a header row.")
+    if frame.shape[1] > MAX_COLUMNS:
+        raise DataError(f"The file '{name}' has {frame.shape[1]} columns; this app reads at most {MAX_COLUMNS}. Keep the columns you need.")
+    names, seen = [], {}
+    for i, col in enumerate(frame.columns):
+        label = str(col).strip()
+        if not label or label.lower().startswith("unnamed:"):
+            label = f"column {i + 1}"
+        if label in seen:
+            seen[label] += 1
+            label = f"{label} ({seen[label]})"
+        else:
+            seen[label] = 1
+        names.append(label)
+    frame.columns = names
+    if len(frame) == 0:
+        raise DataError(f"The file '{name}' has a header row but no data rows. Add the data below the header.")
+    return frame
+
+

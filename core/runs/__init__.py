@@ -1,0 +1,1 @@
+"""What a training run is, how it is saved (SQLite + model files), exported and re-imported."""
