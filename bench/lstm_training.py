@@ -74,8 +74,8 @@ def main(argv=None):
         ours_mase = M.mase(test, ours.predict(horizon).mean, train, season)
         plain_s, plain_epochs, plain_forecast = plain_keras(train.to_numpy(float), ours.lookback_, horizon, ours.units, ours.patience, ours.epochs)
         plain_mase = M.mase(test, plain_forecast, train, season)
-        print(f"{key:12s} {ours.epoch_seconds_:12.3f} {plain_s:13.3f} {plain_s / ours.epoch_seconds_:5.2f}x {ours_mase:9.3f} {plain_mase:10.3f} "
-              f"{ours.epochs_run_:>8d}/{plain_epochs:<8d}")
+        print(f"{key:12s} {ours.training_.epoch_seconds:12.3f} {plain_s:13.3f} {plain_s / ours.training_.epoch_seconds:5.2f}x {ours_mase:9.3f} {plain_mase:10.3f} "
+              f"{ours.training_.epochs_run:>8d}/{plain_epochs:<8d}")
 
 
 if __name__ == "__main__":

@@ -30,15 +30,15 @@ def _keys(text: str, known) -> list[str]:
 
 
 def _models(text: str) -> list[str]:
-    from core.models import REGISTRY
+    from core.models import series_models
 
-    return _keys(text, list(REGISTRY))
+    return _keys(text, series_models())
 
 
 def _batch_models(text: str) -> list[str]:
-    from core.batch.panel import known_models
+    from core.models import REGISTRY
 
-    return _keys(text, known_models())
+    return _keys(text, list(REGISTRY))
 
 
 def _read(path: str):
@@ -66,8 +66,10 @@ def _print_table(frame, columns):
 
 def cmd_forecast(args) -> int:
     from core.data import detect_columns, to_series
-    from core.evaluation.holdout import ModelSpec, fit_predict, holdout
+    from core.evaluation.holdout import ModelSpec
     from core.runs.exports import safe_csv
+    from core.runs.records import Dataset
+    from core.training import RunSettings, forecast_future, future_frame, train_run
 
     frame = _read(args.file)
     guess = detect_columns(frame)
@@ -75,34 +77,24 @@ def cmd_forecast(args) -> int:
     target = args.target or guess.target
     covariates = [c.strip() for c in args.covariates.split(",")] if args.covariates else []
     clean = to_series(frame, date=date, target=target, covariates=covariates)
-    season = args.season or clean.season
-    test_size = args.test_size or args.horizon
-    specs = [ModelSpec(k) for k in args.models]
-    print(f"{Path(args.file).name}: '{target}' by '{date}', {len(clean.y):,} points, frequency {clean.freq}, season {season}; "
-          f"test part {test_size}, horizon {args.horizon}", file=sys.stderr)
+    settings = RunSettings(test_size=args.test_size or args.horizon, horizon=args.horizon, season=args.season or clean.season,
+                           level=args.level)
+    print(f"{Path(args.file).name}: '{target}' by '{date}', {len(clean.y):,} points, frequency {clean.freq}, season {settings.season}; "
+          f"test part {settings.test_size}, horizon {args.horizon}", file=sys.stderr)
     for line in clean.report:
         print(f"  cleaning: {line}", file=sys.stderr)
 
     started = time.perf_counter()
-    evaluation = holdout(clean.y, specs, test_size, season=season, level=args.level, covariates=clean.covariates,
-                         season_options=clean.season_options, log=clean.log)
-    board = evaluation.leaderboard()
-    forecasts = evaluation.forecasts_frame()
+    dataset = Dataset(name=Path(args.file).name, digest="", clean=clean, settings={"date": date, "target": target})
+    run = train_run(dataset, [ModelSpec(k) for k in args.models], settings)
+    board = run.evaluation.leaderboard()
+    forecasts = run.evaluation.forecasts_frame()
     forecasts.insert(0, "part", "test")
     if args.future:
         import pandas as pd
 
-        parts = [forecasts]
-        for spec in specs:
-            if spec.key in evaluation.ok():
-                result = fit_predict(spec, clean.y, clean.covariates, args.horizon, season=season, level=args.level,
-                                     season_options=clean.season_options, log=clean.log)
-                if result.error is None:
-                    f = result.forecast.to_frame().reset_index()
-                    f.columns = ["date", "model", "mean", "lower", "upper"]
-                    f.insert(0, "part", "future")
-                    parts.append(f)
-        forecasts = pd.concat(parts, ignore_index=True)
+        future, _ = forecast_future(run)
+        forecasts = pd.concat([forecasts, future_frame(future).assign(part="future")], ignore_index=True)
     out = _out_dir(args.out)
     (out / "forecasts.csv").write_bytes(safe_csv(forecasts))
     (out / "metrics.csv").write_bytes(safe_csv(board.drop(columns=["key"])))
@@ -122,7 +114,9 @@ def cmd_batch(args) -> int:
     frame = _read(args.file)
     guess = detect_columns(frame)
     columns = (args.id or guess.id or "unique_id", args.date or guess.date or "ds", args.target or guess.target or "y")
-    specs = [ModelSpec(k, {"embedding": args.embedding} if k == "global_lstm" and args.embedding else {}) for k in args.models]
+    from core.models import GLOBAL_LSTM
+
+    specs = [ModelSpec(k, {"embedding": args.embedding} if k == GLOBAL_LSTM and args.embedding else {}) for k in args.models]
     started = time.perf_counter()
     print(f"{Path(args.file).name}: series in '{columns[0]}', dates in '{columns[1]}', values in '{columns[2]}'; "
           f"horizon {args.horizon}, season {args.season}, models {', '.join(args.models)}, scheduler {scheduler}", file=sys.stderr)
@@ -147,7 +141,7 @@ def cmd_batch(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from core.models import DEFAULT_MODELS
+    from core.models import DEFAULT_MODELS, GLOBAL_LSTM, REGISTRY, series_models
 
     parser = _Parser(prog="python -m core", description="LSTM Lens without the browser.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -158,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--covariates", help="comma-separated covariate columns for the LSTM")
     f.add_argument("--horizon", type=int, required=True, help="steps to forecast")
     f.add_argument("--season", type=int, help="seasonal period in steps (detected when not given)")
-    f.add_argument("--models", type=_models, default=list(DEFAULT_MODELS), help="comma-separated: naive,snaive,naive2,regression,arima,lstm")
+    f.add_argument("--models", type=_models, default=list(DEFAULT_MODELS), help="comma-separated: " + ",".join(series_models()))
     f.add_argument("--test-size", type=int, help="points held out for scoring (default: the horizon)")
     f.add_argument("--level", type=float, default=0.9, help="prediction interval level (default 0.9)")
     f.add_argument("--future", action="store_true", help="also refit on all data and forecast past its end")
@@ -168,14 +162,14 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("file")
     b.add_argument("--horizon", type=int, required=True)
     b.add_argument("--season", type=int, required=True)
-    b.add_argument("--models", type=_batch_models, default=["naive", "snaive", "naive2", "regression", "arima"],
-                   help="comma-separated: naive,snaive,naive2,regression,arima,lstm,global_lstm (one LSTM over all series)")
+    b.add_argument("--models", type=_batch_models, default=[k for k in REGISTRY if not REGISTRY[k].slow],
+                   help="comma-separated: " + ",".join(REGISTRY) + f" ({GLOBAL_LSTM}: one network over all series)")
     b.add_argument("--id", help="series id column (detected when not given; default unique_id)")
     b.add_argument("--date", help="date column (detected when not given; default ds)")
     b.add_argument("--target", help="value column (detected when not given; default y)")
     b.add_argument("--scheduler", default="local",
                    help="where per-series work runs: local (a Dask cluster on this machine, the default), serial, or tcp://HOST:PORT")
-    b.add_argument("--embedding", type=int, default=0, help="global_lstm: size of a learned per-series vector (0 = none)")
+    b.add_argument("--embedding", type=int, default=0, help=f"{GLOBAL_LSTM}: size of a learned per-series vector (0 = none)")
     b.add_argument("--level", type=float, default=0.9)
     b.add_argument("--out", default="out")
     b.set_defaults(run=cmd_batch)

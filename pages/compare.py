@@ -1,36 +1,16 @@
 """Compare page: every forecast on one chart, the leaderboard, errors, backtest, future forecast, downloads."""
 import numpy as np
-import pandas as pd
 import streamlit as st
 
-from core.charts import common as charts
+from core.charts import forecasts as charts
+from core.charts.common import model_colors
 from core.errors import DataError
-from core.evaluation.holdout import backtest, backtest_summary, fit_predict
-from core.runs.exports import safe_csv
+from core.evaluation.backtest import backtest, backtest_summary
 from core.evaluation.leaderboard import styled_leaderboard
+from core.models import ARIMA, LSTM, REGISTRY, label
+from core.runs.exports import run_files, safe_csv
+from core.training import forecast_future, future_frame
 from ui.state import next_step, plain, require_run, show_error
-
-def downloads(run) -> dict:
-    import tempfile
-    from pathlib import Path
-
-    from core.runs.bundle import export_bundle
-
-    out = {"run": run, "bundle": export_bundle(run)}
-    lstm = run.evaluation.results.get("lstm")
-    if lstm is not None and lstm.error is None:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "lstm.keras"
-            lstm.model.model_.save(path)
-            out["keras"] = path.read_bytes()
-    ok_results = run.evaluation.ok()
-    figs = [charts.forecast_chart(run.evaluation.train, run.evaluation.actual, [r.forecast for r in ok_results.values()],
-                                  {r.label for r in ok_results.values()}, "Forecasts of the held-out part"),
-            charts.error_by_step_chart(run.evaluation.errors_by_step()),
-            charts.residual_chart(run.evaluation.actual, [r.forecast for r in ok_results.values()])]
-    out["charts"] = charts.standalone_html(figs, f"LSTM Lens: {run.dataset.name}").encode("utf-8")
-    return out
-
 
 st.title("Compare")
 run = require_run()
@@ -40,7 +20,7 @@ if not ok:
     st.error("No model finished. See the messages on the Train page and train again.")
     st.stop()
 labels = [r.label for r in ok.values()]
-colors = charts.model_colors(labels)
+colors = model_colors(labels)
 st.caption(f"**{plain(run.dataset.name)}** · test part: last {run.test_size} points · interval {run.level:.0%} · season {run.season}")
 
 for result in evaluation.results.values():
@@ -48,7 +28,7 @@ for result in evaluation.results.values():
         st.warning(f"{result.label} is missing from the comparison: {result.error}")
 
 c1, c2 = st.columns([3, 1])
-show = c1.multiselect("Show intervals for", labels, default=[l for l in labels if l in ("ARIMA", "LSTM")][:2],
+show = c1.multiselect("Show intervals for", labels, default=[l for l in labels if l in (label(ARIMA), label(LSTM))][:2],
                       help="Shaded bands: the range each model expects the actual to fall in, at the interval level.")
 history_span = c2.select_slider("History shown", ["4 seasons", "10 seasons", "all"], value="4 seasons")
 train = evaluation.train
@@ -87,9 +67,10 @@ with tab3:
     origins = b1.number_input("Origins", 1, 20, 3)
     stride = b2.number_input("Stride (steps)", 1, max(1, len(evaluation.train)), max(1, run.test_size))
     window = b3.selectbox("Training window", ["expanding", "sliding"])
-    include_lstm = b4.checkbox("Include LSTM (slow)", value=False)
+    slow = [s.label for s in run.specs if s.key in ok and REGISTRY[s.key].slow]
+    include_slow = b4.checkbox(f"Include {', '.join(slow)} (slow)", value=False, disabled=not slow)
     if st.button("Run backtest"):
-        specs = [s for s in run.specs if s.key in ok and (include_lstm or s.key != "lstm")]
+        specs = [s for s in run.specs if s.key in ok and (include_slow or not REGISTRY[s.key].slow)]
         bar = st.progress(0.0, text="Backtest")
         clean = run.dataset.clean
         try:
@@ -108,37 +89,28 @@ with tab3:
 with tab4:
     st.caption(f"Refit every model on all {len(run.dataset.clean.y):,} points and forecast {run.horizon} steps past the end.")
     if st.button("Forecast the future"):
-        clean = run.dataset.clean
-        future = {}
         bar = st.progress(0.0, text="Refitting")
-        for i, spec in enumerate(s for s in run.specs if s.key in ok):
-            bar.progress(i / len(ok), text=f"Refitting {spec.label}")
-            result = fit_predict(spec, clean.y, clean.covariates, run.horizon, season=run.season, level=run.level,
-                                 season_options=clean.season_options, log=clean.log)
-            if result.error:
-                st.warning(f"{spec.label}: {result.error}")
-            else:
-                future[spec.key] = result.forecast
-        bar.progress(1.0, text="Done")
-        run.future = future
+        run.future, failed = forecast_future(run, on_progress=lambda f, m: bar.progress(f, text=m))
+        for key, error in failed.items():
+            st.warning(f"{label(key)}: {error}")
     if run.future:
         full = np.exp(run.dataset.clean.y) if run.dataset.clean.log else run.dataset.clean.y
         st.plotly_chart(charts.forecast_chart(full.iloc[-10 * max(run.season, 12):], None, list(run.future.values()), set(show),
                                               "Forecast past the end of the data", colors), width="stretch", key="future_chart")
-        frame = pd.concat([f.to_frame() for f in run.future.values()])
-        st.download_button("Download future forecasts (CSV)", safe_csv(frame), "future_forecasts.csv", "text/csv")
+        st.download_button("Download future forecasts (CSV)", safe_csv(future_frame(run.future)), "future_forecasts.csv", "text/csv")
 
 st.subheader("Downloads")
 d1, d2, d3 = st.columns(3)
 d1.download_button("Forecasts of the test part (CSV)", safe_csv(evaluation.forecasts_frame()), "forecasts.csv", "text/csv", key="dl_forecasts")
 d2.download_button("Metrics (CSV)", safe_csv(board.drop(columns=["key"])), "metrics.csv", "text/csv", key="dl_metrics")
 if d3.button("Prepare model, bundle and chart files"):
-    st.session_state["downloads"] = downloads(run)
-files = st.session_state.get("downloads")
-if files and files["run"] is run:
+    st.session_state["downloads"] = (run, run_files(run))
+prepared = st.session_state.get("downloads")
+files = prepared[1] if prepared and prepared[0] is run else None
+if files:
     e1, e2, e3 = st.columns(3)
     if files.get("keras"):
-        e1.download_button("Trained LSTM (.keras)", files["keras"], "lstm.keras", "application/octet-stream", key="dl_keras")
+        e1.download_button(f"Trained {run.evaluation.inspectable().label} (.keras)", files["keras"], "lstm.keras", "application/octet-stream", key="dl_keras")
     e2.download_button("Run bundle (.zip): re-import it on the Runs page", files["bundle"], "lstm_lens_run.zip", "application/zip", key="dl_bundle")
     e3.download_button("Charts (standalone HTML, works offline)", files["charts"], "charts.html", "text/html", key="dl_charts")
 next_step("pages/gates.py", "Next: look inside the LSTM")

@@ -1,7 +1,7 @@
 """Data page: choose a sample or upload a file, map its columns, clean it, explore it."""
 import streamlit as st
 
-from core.charts import common as charts
+from core.charts import data as charts
 from core.data import explore
 from core.data.dates import describe_frequency
 from core.data import DUPLICATE_RULES, FILL_RULES, to_series

@@ -6,21 +6,22 @@ import streamlit as st
 from core.charts import gates as gc
 from core.lens import gates
 from core.lens import probes as lens
+from core.models import LSTM, label
 from core.models.base import future_index
 from ui.state import next_step, plain, require_run
 
 st.title("Inside the LSTM")
 run = require_run()
-lstm = run.evaluation.results.get("lstm")
-if lstm is None or lstm.error is not None:
-    st.info("This run has no trained LSTM. On **Train**, include the LSTM model and train again.")
+looked_inside = run.evaluation.inspectable()
+if looked_inside is None:
+    st.info(f"This run has no trained {label(LSTM)}. On **Train**, include the {label(LSTM)} model and train again.")
     st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
     st.stop()
-model = lstm.model
+model = looked_inside.model
 clean = run.dataset.clean
 series, covariates = clean.y, clean.covariates
 n_train = len(run.evaluation.train)
-layers = gates.lstm_weights(model.model_)
+layers = gates.lstm_weights(model.network())
 unit_count = layers[0].units
 st.caption(f"**{plain(run.dataset.name)}** · {plain(model.describe())}" + (" · values on the log scale the model learned" if clean.log else ""))
 

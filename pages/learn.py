@@ -4,10 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from core.charts import gates as gc
+from core.charts import learn as lc
 from core.lens import gates
 from core.lens import probes as lens
-from core.charts import learn as lc
+from core.models import ARIMA, LSTM, REGISTRY, REGRESSION
 from core.models.base import future_index
+from core.training import example_run
 from ui.learn_text import TEXT
 from ui.state import current_run, plain
 
@@ -18,28 +20,20 @@ st.title(T["title"])
 
 @st.cache_resource(show_spinner="Training a small LSTM on the airline sample…")
 def demo():
-    from core.data import detect_columns, read_table, to_series
-    from core.models.lstm import LSTMForecaster
-    from core.data.samples import get_sample
-
-    sample = get_sample("airline")
-    frame = read_table(sample.read_bytes(), sample.file)
-    guess = detect_columns(frame)
-    clean = to_series(frame, date=guess.date, target=guess.target)
-    model = LSTMForecaster(horizon=12, season=12, units=16, epochs=60, patience=10).fit(clean.y.iloc[:-12])
-    return model, clean.y, None
+    return example_run()
 
 
 run = current_run()
-lstm = run.evaluation.results.get("lstm") if run else None
-if lstm is not None and lstm.error is None:
-    model, series, covariates = lstm.model, run.dataset.clean.y, run.dataset.clean.covariates
-    end = len(run.evaluation.train) - 1
+looked_inside = run.evaluation.inspectable() if run else None
+if looked_inside is not None:
     st.info(T["using_yours"].format(name=plain(run.dataset.name)))
+    shown = run
 else:
-    model, series, covariates = demo()
-    end = len(series) - 13
+    shown = demo()
+    looked_inside = shown.evaluation.inspectable()
     st.info(T["using_demo"])
+model, series, covariates = looked_inside.model, shown.dataset.clean.y, shown.dataset.clean.covariates
+end = len(shown.evaluation.train) - 1
 
 window = lens.window_at(model, series, covariates, end)
 trace = lens.trace_window(model, window)[-1]
@@ -99,16 +93,11 @@ def figure(key, column, fmt):
     return T["table_missing"]
 
 
-rows = [
-    ("Linear regression", "reg", "regression"),
-    ("ARIMA", "arima", "arima"),
-    ("LSTM", "lstm", "lstm"),
-]
 table = pd.DataFrame([{
-    T["col_model"]: label, T["col_past"]: T[f"{prefix}_past"], T["col_season"]: T[f"{prefix}_season"],
-    T["col_intervals"]: T[f"{prefix}_intervals"], T["col_mase"]: figure(key, "MASE", "{:.3f}"),
+    T["col_model"]: REGISTRY[key].label, T["col_past"]: T[f"{key}_past"], T["col_season"]: T[f"{key}_season"],
+    T["col_intervals"]: T[f"{key}_intervals"], T["col_mase"]: figure(key, "MASE", "{:.3f}"),
     T["col_smape"]: figure(key, "sMAPE", "{:.2f}"), T["col_time"]: figure(key, "fit s", "{:.1f}"),
-} for label, prefix, key in rows])
+} for key in (REGRESSION, ARIMA, LSTM)])
 st.dataframe(table, hide_index=True, width="stretch")
 if run:
     st.caption(T["table_note"].format(n=run.test_size))

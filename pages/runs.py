@@ -1,10 +1,9 @@
 """Runs: every finished training run, kept across refreshes and restarts; reopen, delete, import."""
 import streamlit as st
 
-from core.runs.bundle import import_bundle
 from core.errors import DataError
-from core.evaluation.holdout import ModelSpec
-from core.runs.records import TrainingRun
+from core.runs.bundle import import_bundle
+from core.training import adopt_network, save_imported
 from ui.state import RESULTS, current_dataset, current_run, get_store, open_run, plain, show_error
 
 st.title("Runs")
@@ -46,9 +45,7 @@ i1, i2 = st.columns(2)
 bundle = i1.file_uploader("A run bundle (.zip) exported from LSTM Lens", type=["zip"], key="bundle_upload")
 if bundle is not None and i1.button("Import bundle"):
     try:
-        run = import_bundle(bundle.getvalue())
-        run_id = store.start(run.dataset.name, run.dataset.digest, [s.key for s in run.specs])
-        store.finish(run_id, run, seconds=0.0)
+        run_id = save_imported(import_bundle(bundle.getvalue()), store)
         open_run(run_id)
         st.success(f"Imported as run {run_id}; it is open now.")
     except DataError as error:
@@ -56,25 +53,13 @@ if bundle is not None and i1.button("Import bundle"):
 model_file = i2.file_uploader("A Keras model (.keras) to use on the current series", type=["keras"], key="keras_upload",
                               help="Loaded in safe mode: a model containing code (Lambda layers) is refused. Its input shape must match the current data.")
 if model_file is not None and i2.button("Use this model"):
-    import tempfile
-    from pathlib import Path
-
-    from core.adopted import evaluate_uploaded
-    from core.models.lstm import load_keras
+    from core.models.keras_training import load_network_bytes
 
     dataset = current_dataset()
     try:
         if dataset is None:
             raise DataError("Choose a series on the Data page first; the model is checked against it.")
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "uploaded.keras"  # never the uploaded name
-            path.write_bytes(model_file.getvalue())
-            keras_model = load_keras(path)
-        clean = dataset.clean
-        evaluation = evaluate_uploaded(keras_model, clean.y, clean.covariates, clean.season)
-        horizon = len(evaluation.actual)
-        st.session_state[RESULTS] = TrainingRun(dataset=dataset, specs=[ModelSpec("lstm")], evaluation=evaluation, test_size=horizon,
-                                                horizon=horizon, season=clean.season, level=0.9)
+        st.session_state[RESULTS] = adopt_network(load_network_bytes(model_file.getvalue()), dataset)
         st.success("The model is loaded and scored on the last points of your series; see Compare and Inside the LSTM.")
     except DataError as error:
         show_error(error)

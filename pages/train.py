@@ -1,16 +1,15 @@
 """Train page: choose models and settings, train with live progress, hand results to Compare."""
 import streamlit as st
 
-from core.charts import common as charts
-from core.data.dates import describe_frequency
+from core.charts import forecasts as charts
 from core.data import default_test_size
+from core.data.dates import describe_frequency
 from core.errors import DataError
-from core.evaluation.holdout import ModelSpec, check_split, holdout
-from core.models import DEFAULT_MODELS, REGISTRY
-import time
-
+from core.evaluation.holdout import ModelSpec
+from core.models import ARIMA, DEFAULT_MODELS, LSTM, REGISTRY, series_models
 from core.models.device import GPU_HINT, cudnn_eligibility
-from ui.state import RESULTS, TrainingRun, current_run, get_store, next_step, plain, require_dataset, show_error
+from core.training import RunSettings, check_request, train_run
+from ui.state import RESULTS, current_run, get_store, next_step, plain, require_dataset, show_error
 
 
 @st.cache_resource(show_spinner="Looking for GPUs…")
@@ -26,13 +25,13 @@ y = clean.y
 st.caption(f"**{plain(dataset.name)}** · {len(y):,} points · {describe_frequency(clean.freq)} · suggested season {clean.season}"
            + (f" · covariates: {', '.join(plain(c) for c in clean.covariates.columns)}" if clean.covariates is not None else ""))
 
-available = [k for k in REGISTRY if not (REGISTRY[k].needs_season and clean.season < 2)]
+available = [k for k in series_models() if not (REGISTRY[k].needs_season and clean.season < 2)]
 with st.form("train_settings"):
     models = st.multiselect(
         "Models", available, default=[k for k in DEFAULT_MODELS if k in available],
         format_func=lambda k: REGISTRY[k].label,
         help="Naive and seasonal naive are the honest references: a model that cannot beat them is not worth its cost. "
-             + " ".join(f"{REGISTRY[k].label}: {REGISTRY[k].about}" for k in REGISTRY),
+             + " ".join(f"{REGISTRY[k].label}: {REGISTRY[k].about}" for k in available),
     )
     c1, c2, c3, c4 = st.columns(4)
     test_default = default_test_size(clean.season, len(y))
@@ -74,33 +73,25 @@ with st.form("train_settings"):
     submitted = st.form_submit_button("Train models", type="primary")
 
 if submitted:
+    params = {
+        LSTM: dict(lookback=int(lookback) or None, layers=int(layers), units=int(units), epochs=int(epochs), learning_rate=float(learning_rate),
+                   batch_size=int(batch_size) or None, dropout=float(dropout), seed=int(seed), patience=int(patience),
+                   recurrent_dropout=float(recurrent_dropout), device=device),
+        ARIMA: dict(order=order, seasonal_order=seasonal_order) if manual else {},
+    }
+    specs = [ModelSpec(k, params.get(k, {})) for k in models]
+    settings = RunSettings(test_size=int(test_size), horizon=int(horizon), season=int(season), level=level)
     try:
-        if not models:
-            raise DataError("Choose at least one model.")
-        check_split(len(y), int(test_size))
-        if any(REGISTRY[k].needs_season for k in models) and season < 2:
-            raise DataError("Seasonal naive needs a season of at least 2 steps; set a season or leave that model out.")
+        check_request(dataset, specs, settings)
     except DataError as error:
         show_error(error)
         st.stop()
-    params = {
-        "lstm": dict(lookback=int(lookback) or None, layers=int(layers), units=int(units), epochs=int(epochs), learning_rate=float(learning_rate),
-                     batch_size=int(batch_size) or None, dropout=float(dropout), seed=int(seed), patience=int(patience),
-                     recurrent_dropout=float(recurrent_dropout), device=device),
-        "arima": dict(order=order, seasonal_order=seasonal_order) if manual else {},
-    }
-    specs = [ModelSpec(k, params.get(k, {})) for k in models]
-    if "lstm" in models:
+    if LSTM in models:
         for reason in cudnn_eligibility(recurrent_dropout=float(recurrent_dropout)):
             st.warning(f"On a GPU this LSTM cannot use the fused cuDNN kernel because {reason}; it will train several times slower there.")
-    store = get_store()
-    run_id = store.start(dataset.name, dataset.digest, models)
-    started = time.perf_counter()
-    bars = {}
     st.subheader("Training")
-    for spec in specs:
-        bars[spec.key] = st.progress(0.0, text=f"{spec.label}: waiting")
-    loss_area = st.empty() if "lstm" in models else None
+    bars = {spec.key: st.progress(0.0, text=f"{spec.label}: waiting") for spec in specs}
+    loss_area = st.empty() if LSTM in models else None
     losses = {"loss": [], "val_loss": []}
 
     def progress_for(spec):
@@ -114,21 +105,13 @@ if submitted:
         if loss_area is not None and (epoch <= 3 or epoch % 2 == 0):
             loss_area.plotly_chart(charts.loss_chart(losses), width="stretch", key=f"loss_live_{epoch}")
 
-    try:
-        evaluation = holdout(y, specs, int(test_size), season=int(season), level=level, covariates=clean.covariates,
-                             season_options=clean.season_options, log=clean.log, on_model_progress=progress_for, on_epoch=on_epoch)
-    except BaseException as error:  # the run is marked, never left half-written
-        store.fail(run_id, f"{type(error).__name__}: {error}")
-        raise
+    finished = train_run(dataset, specs, settings, store=get_store(), on_model_progress=progress_for, on_epoch=on_epoch)
     for spec in specs:
-        result = evaluation.results[spec.key]
+        result = finished.evaluation.results[spec.key]
         bars[spec.key].progress(1.0, text=f"{spec.label}: " + (f"done in {result.fit_seconds:.1f} s" if result.error is None else "failed"))
-    finished = TrainingRun(dataset=dataset, specs=specs, evaluation=evaluation, test_size=int(test_size),
-                           horizon=int(horizon), season=int(season), level=level)
-    store.finish(run_id, finished, seconds=time.perf_counter() - started)
     st.session_state[RESULTS] = finished
-    st.query_params["run"] = run_id
-    st.success(f"Run {run_id} saved. It survives a browser refresh and a server restart; find it again on the Runs page.")
+    st.query_params["run"] = finished.run_id
+    st.success(f"Run {finished.run_id} saved. It survives a browser refresh and a server restart; find it again on the Runs page.")
 
 run = current_run()
 if run is not None:
@@ -147,12 +130,12 @@ if run is not None:
                                     "RMSE": st.column_config.NumberColumn(format="%.4g"), "coverage": st.column_config.NumberColumn(format="percent"),
                                     "skill vs seasonal naive": st.column_config.NumberColumn(format="percent"),
                                     "fit s": st.column_config.NumberColumn(format="%.2f")})
-    lstm = evaluation.results.get("lstm")
-    if lstm is not None and lstm.error is None:
-        model = lstm.model
-        st.plotly_chart(charts.loss_chart(model.history_, model.best_epoch_), width="stretch", key="loss_final")
+    looked_inside = evaluation.inspectable()
+    if looked_inside is not None:
+        training = looked_inside.model.training_
+        st.plotly_chart(charts.loss_chart(training.history, training.best_epoch), width="stretch", key="loss_final")
         m1, m2, m3 = st.columns(3)
-        m1.metric("LSTM device", model.device_)
-        m2.metric("Seconds per epoch", f"{model.epoch_seconds_:.2f}")
-        m3.metric("Training time", f"{model.train_seconds_:.1f} s", help=f"{model.epochs_run_} epochs; best at {model.best_epoch_}")
+        m1.metric(f"{looked_inside.label} device", training.device)
+        m2.metric("Seconds per epoch", f"{training.epoch_seconds:.2f}")
+        m3.metric("Training time", f"{training.seconds:.1f} s", help=f"{training.epochs_run} epochs; best at {training.best_epoch}")
     next_step("pages/compare.py", "Next: compare the forecasts")

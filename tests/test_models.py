@@ -7,32 +7,67 @@ from core.evaluation import metrics as M
 from core.errors import DataError
 from core.models import REGISTRY, build_model
 
-FAST = {"lstm": dict(epochs=4, units=8, patience=2), "arima": dict(max_models=12)}
+FAST = {"lstm": dict(epochs=4, units=8, patience=2), "arima": dict(max_models=12), "global_lstm": dict(epochs=3, units=8, patience=2)}
 
 
-def seasonal_series(n=120, season=12, seed=1):
+def seasonal_series(n=120, season=12, seed=1, name="y"):
     rng = np.random.default_rng(seed)
     t = np.arange(n)
     values = 50 + 0.3 * t + 8 * np.sin(2 * np.pi * t / season) + rng.normal(0, 1, n)
-    return pd.Series(values, index=pd.date_range("2010-01-01", periods=n, freq="MS"), name="y")
+    return pd.Series(values, index=pd.date_range("2010-01-01", periods=n, freq="MS"), name=name)
 
 
-@pytest.mark.parametrize("key", list(REGISTRY))
-def test_contract(key):
-    series = seasonal_series()
-    horizon = 12
-    model = build_model(key, season=12, horizon=horizon, **FAST.get(key, {}))
-    with pytest.raises(ValueError):
-        model.predict(horizon)
-    forecast = model.fit(series).predict(horizon)
+def assert_forecast_continues(forecast, series, horizon):
     assert len(forecast.mean) == len(forecast.lower) == len(forecast.upper) == horizon
     assert forecast.index[0] == series.index[-1] + series.index.freq
     assert forecast.index.freq == series.index.freq or pd.infer_freq(forecast.index) == "MS"
     assert np.all(forecast.lower <= forecast.mean + 1e-9) and np.all(forecast.mean <= forecast.upper + 1e-9)
     assert np.all(np.isfinite(forecast.mean))
-    again = build_model(key, season=12, horizon=horizon, **FAST.get(key, {})).fit(series).predict(horizon)
+
+
+def fitted(key, data, horizon):
+    return build_model(key, season=12, horizon=horizon, **FAST.get(key, {})).fit(data)
+
+
+@pytest.mark.parametrize("key", list(REGISTRY))
+def test_contract(key):
+    """Every registered model, per-series and panel alike: one protocol, one set of promises."""
+    series = seasonal_series()
+    horizon = 12
+    model = build_model(key, season=12, horizon=horizon, **FAST.get(key, {}))
+    with pytest.raises(ValueError, match="not been fitted"):
+        model.predict(horizon)
+    forecast = model.fit(series).predict(horizon)
+    assert_forecast_continues(forecast, series, horizon)
+    again = fitted(key, series, horizon).predict(horizon)
     np.testing.assert_allclose(again.mean, forecast.mean, rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(again.upper, forecast.upper, rtol=1e-6, atol=1e-6)
+    with pytest.raises(DataError, match="horizon must be at least 1"):
+        model.predict(0)
+    assert isinstance(model.describe(), str) and isinstance(model.notes(), str)
+
+
+@pytest.mark.parametrize("key", [k for k, info in REGISTRY.items() if info.panel])
+def test_panel_contract(key):
+    """A panel model fitted on several series forecasts each of them, from where each one ends."""
+    panel = {f"s{i}": seasonal_series(n=96 + 12 * i, seed=i, name=f"s{i}") for i in range(3)}
+    forecasts = fitted(key, panel, 12).predict(12)
+    assert set(forecasts) == set(panel)
+    for sid, series in panel.items():
+        assert_forecast_continues(forecasts[sid], series, 12)
+    again = fitted(key, panel, 12).predict(12)
+    np.testing.assert_allclose(again["s1"].mean, forecasts["s1"].mean, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("key", [k for k, info in REGISTRY.items() if not info.panel])
+def test_series_models_refuse_a_panel_with_a_sentence(key):
+    with pytest.raises(DataError, match="one series at a time"):
+        build_model(key, season=12, horizon=3).fit({"a": seasonal_series()})
+
+
+def test_models_refuse_what_is_not_a_dated_series():
+    with pytest.raises(DataError, match="indexed by dates"):
+        build_model("naive", season=1, horizon=3).fit(pd.Series([1.0, 2.0, 3.0]))
 
 
 def test_seasonal_model_without_season_says_why():
@@ -65,7 +100,7 @@ def test_arima_recovers_a_simulated_process():
 def test_arima_manual_order():
     series = seasonal_series()
     model = build_model("arima", season=12, horizon=6, order=(1, 1, 1), seasonal_order=(0, 1, 1)).fit(series)
-    assert model.description.startswith("ARIMA(1,1,1)(0,1,1)[12]")
+    assert model.describe().startswith("ARIMA(1,1,1)(0,1,1)[12]")
 
 
 def test_regression_learns_trend_and_season():
@@ -87,7 +122,7 @@ def test_lstm_learns_a_sine_wave_better_than_naive():
     lstm_error = M.mae(test, model.predict(horizon).mean)
     naive_error = M.mae(test, build_model("naive", season=1, horizon=horizon).fit(train).predict(horizon).mean)
     assert lstm_error < 0.5 * naive_error
-    assert model.epochs_run_ >= 1 and len(model.history_["val_loss"]) == model.epochs_run_
+    assert model.training_.epochs_run >= 1 and len(model.training_.history["val_loss"]) == model.training_.epochs_run
 
 
 def test_lstm_refuses_a_too_short_series_and_a_longer_horizon():
@@ -126,6 +161,6 @@ def test_arima_fits_very_long_series_on_their_recent_part():
                   index=pd.date_range("2000-01-01", periods=n, freq="D"))
     model = AutoARIMA(season=12, max_points=200).fit(y)
     forecast = model.predict(12)
-    assert model.description.endswith("fitted on the last 200 points (of 500)")
+    assert model.describe().endswith("fitted on the last 200 points (of 500)")
     assert forecast.index[0] == y.index[-1] + pd.Timedelta(days=1)
     assert np.abs(forecast.mean - (50 + 5 * np.sin(2 * np.pi * np.arange(n, n + 12) / 12))).mean() < 1.5

@@ -1,6 +1,8 @@
 """Run history and bundles: what was saved comes back identical, in a fresh connection, without retraining."""
 import io
+import shutil
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -10,7 +12,7 @@ from core.runs.bundle import export_bundle, import_bundle
 from core.data import detect_columns, read_table, to_series
 from core.errors import DataError
 from core.evaluation.holdout import ModelSpec, holdout
-from core.models.lstm import load_keras
+from core.models.keras_training import load_network
 from core.runs.records import Dataset, TrainingRun
 from core.data.samples import get_sample
 from core.runs.store import RunStore
@@ -85,12 +87,12 @@ def test_lambda_model_is_refused(tmp_path):
     path = tmp_path / "lambda.keras"
     model.save(path)
     with pytest.raises(DataError, match="contains code \\(a Lambda layer\\) and was refused"):
-        load_keras(path)
+        load_network(path)
 
 
 def test_corrupt_model_file_says_so():
     with pytest.raises(DataError, match="not a readable .keras model"):
-        load_keras(AWKWARD / "corrupt_model.keras")
+        load_network(AWKWARD / "corrupt_model.keras")
 
 
 def test_two_sessions_saving_at_once(tmp_path, run):
@@ -146,3 +148,29 @@ def test_many_sessions_opening_a_new_store_at_once(tmp_path):
             t.join()
         assert not errors, errors
         assert len(RunStore(root).list()) == 18
+
+
+SAVED = Path(__file__).parent / "data" / "saved_run_v1"
+
+
+def assert_reopened_as_saved(run: TrainingRun):
+    """A run saved before the redesign: scores, forecasts and the LSTM itself come back, with no retraining."""
+    results = run.evaluation.results
+    assert set(results) == {"naive", "snaive", "regression", "lstm"}
+    assert {k: round(r.metrics["MASE"], 3) for k, r in results.items()} == {"naive": 2.496, "snaive": 1.571, "regression": 0.480, "lstm": 2.253}
+    lstm = results["lstm"]
+    # the restored network forecasts what it forecast when the run was saved (log scale -> back)
+    np.testing.assert_allclose(np.exp(lstm.model.predict(12).mean), lstm.forecast.mean, rtol=1e-5)
+    assert run.evaluation.inspectable() is lstm and lstm.model.training_.epochs_run == 5
+    assert run.evaluation.log and len(run.evaluation.actual) == 12 and run.dataset.clean.y.index.freqstr == "MS"
+
+
+def test_a_run_saved_by_the_previous_version_reopens(tmp_path):
+    shutil.copytree(SAVED / "store", tmp_path / "store")
+    store = RunStore(tmp_path / "store")
+    assert store.list().loc[0, "id"] == "23ea95d8cff1"
+    assert_reopened_as_saved(store.load("23ea95d8cff1"))
+
+
+def test_a_bundle_exported_by_the_previous_version_imports():
+    assert_reopened_as_saved(import_bundle((SAVED / "bundle.zip").read_bytes()))

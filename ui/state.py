@@ -19,13 +19,18 @@ def current_dataset() -> Dataset | None:
     return st.session_state.get(DATASET)
 
 
-def require_dataset() -> Dataset:
-    dataset = current_dataset()
-    if dataset is None:
-        st.info("No series chosen yet. Open the **Data** page, pick a sample or upload a file, and come back.")
-        st.page_link("pages/data.py", label="Go to Data", icon=":material/table_chart:")
+def _required(value, missing: str, page: str, link: str, icon: str):
+    """The value, or a sentence and a link to the page that makes it, and this page stops."""
+    if value is None:
+        st.info(missing)
+        st.page_link(page, label=link, icon=icon)
         st.stop()
-    return dataset
+    return value
+
+
+def require_dataset() -> Dataset:
+    return _required(current_dataset(), "No series chosen yet. Open the **Data** page, pick a sample or upload a file, and come back.",
+                     "pages/data.py", "Go to Data", ":material/table_chart:")
 
 
 def show_error(error: Exception) -> None:
@@ -92,9 +97,20 @@ def current_run() -> TrainingRun | None:
 
 
 def require_run() -> TrainingRun:
-    run = current_run()
-    if run is None:
-        st.info("Nothing trained yet. Open **Train**, pick models and press **Train models**.")
-        st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
-        st.stop()
-    return run
+    return _required(current_run(), "Nothing trained yet. Open **Train**, pick models and press **Train models**.",
+                     "pages/train.py", "Go to Train", ":material/model_training:")
+
+
+@st.cache_resource(show_spinner="Starting a local Dask cluster…")
+def _local_cluster() -> dict:
+    """One local cluster for the whole server: every session's batches share its worker processes.
+
+    Kept in a dict: a Dask client is awaitable, which st.cache_resource refuses to return directly.
+    """
+    from core.batch.cluster import LOCAL, open_client
+
+    return {"client": open_client(LOCAL)}
+
+
+def local_dask_client():
+    return _local_cluster()["client"]

@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from core.evaluation import metrics as M
 from core.batch.cluster import SERIAL, check_scheduler, close_client, open_client
 from core.data import to_series
 from core.errors import DataError
-from core.evaluation.holdout import ModelSpec, holdout
-from core.models import REGISTRY
+from core.evaluation import metrics as M
+from core.evaluation.holdout import ModelSpec, fit_predict, holdout, score
+from core.models import NAIVE2, REGISTRY, label
 
-GLOBAL_MODELS = {"global_lstm": "Global LSTM"}  # trained once over all series, not per series
 SUMMARY_COLUMNS = ["model", "series", "sMAPE", "MASE", "OWA", "fit s"]
 
 
@@ -37,14 +36,6 @@ class BatchResult:
     level: float = 0.9
     scheduler: str = SERIAL
     notes: list[str] = field(default_factory=list)
-
-
-def model_label(key: str) -> str:
-    return GLOBAL_MODELS.get(key) or REGISTRY[key].label
-
-
-def known_models() -> list[str]:
-    return [*REGISTRY, *GLOBAL_MODELS]
 
 
 def split_long(frame: pd.DataFrame, id_col: str = "unique_id", date_col: str = "ds", value_col: str = "y"):
@@ -67,12 +58,12 @@ def clean_series(part: pd.DataFrame, horizon: int, season: int, date_col: str = 
     return y
 
 
-def _rows(sid: str, label: str, forecast, actual: pd.Series, insample: np.ndarray, season: int, level: float,
-          seconds: float, error: str | None):
-    row = {"unique_id": sid, "model": label, "error": error or "", "fit s": seconds}
+def _rows(sid: str, model: str, forecast, actual: pd.Series, metrics: dict, seconds: float, error: str | None):
+    """One series' metrics row and forecast rows for one model (metrics computed by the caller, once)."""
+    row = {"unique_id": sid, "model": model, "error": error or "", "fit s": seconds}
     if error is not None:
         return row, None
-    row.update(M.all_metrics(actual.to_numpy(dtype=float), forecast.mean, forecast.lower, forecast.upper, level, insample, season))
+    row.update(metrics)
     frame = forecast.to_frame().reset_index()
     frame.columns = ["date", "model", "mean", "lower", "upper"]
     frame["actual"] = actual.to_numpy()
@@ -83,44 +74,31 @@ def _rows(sid: str, label: str, forecast, actual: pd.Series, insample: np.ndarra
 def forecast_series(sid: str, y: pd.Series, specs: list[ModelSpec], horizon: int, season: int, level: float):
     """Holdout of every per-series model on one series (Naive2 always among them). Runs on any Dask worker."""
     keys = [s.key for s in specs]
-    all_specs = specs + ([ModelSpec("naive2")] if "naive2" not in keys else [])
+    all_specs = specs + ([ModelSpec(NAIVE2)] if NAIVE2 not in keys else [])
     evaluation = holdout(y, all_specs, horizon, season=season, level=level)
     rows, frames = [], []
-    insample = evaluation.train.to_numpy(dtype=float)
     for result in evaluation.results.values():
-        row, frame = _rows(sid, result.label, result.forecast, evaluation.actual, insample, season, level,
-                           result.fit_seconds, result.error)
+        row, frame = _rows(sid, result.label, result.forecast, evaluation.actual, result.metrics, result.fit_seconds, result.error)
         rows.append(row)
         if frame is not None:
             frames.append(frame)
     return rows, frames
 
 
-def _global_lstm(series: dict[str, pd.Series], horizon: int, season: int, level: float, params: dict, on_progress):
-    from core.models.global_lstm import GlobalLSTM
-
-    train = {sid: y.iloc[:-horizon] for sid, y in series.items()}
-    model = GlobalLSTM(horizon=horizon, season=season, level=level, **params)
-    model.fit(train, on_progress=on_progress)
-    return model, model.predict(horizon)
-
-
-def run_global(key: str, params: dict, series: dict[str, pd.Series], horizon: int, season: int, level: float,
+def run_global(spec: ModelSpec, series: dict[str, pd.Series], horizon: int, season: int, level: float,
                on_progress=None) -> tuple[list[dict], list[pd.DataFrame], str]:
-    """Train a batch-wide model once on every series' training part and score it on each holdout."""
-    label = model_label(key)
+    """Train a panel model once on every series' training part and score it on each holdout."""
     started = time.perf_counter()
-    try:
-        model, forecasts = _global_lstm(series, horizon, season, level, params,
-                                        on_progress or (lambda fraction, message: None))
-        error, note = None, model.describe()
-    except DataError as problem:
-        forecasts, error, note = {}, str(problem), f"{label}: {problem}"
+    train = {sid: y.iloc[:-horizon] for sid, y in series.items()}
+    result = fit_predict(spec, train, None, horizon, season=season, level=level,
+                         on_progress=on_progress or (lambda fraction, message: None))
+    note = result.description if result.error is None else f"{spec.label}: {result.error}"
     share = (time.perf_counter() - started) / max(len(series), 1)  # each series' share of the one training
     rows, frames = [], []
     for sid, y in series.items():
-        row, frame = _rows(sid, label, forecasts.get(sid), y.iloc[-horizon:], y.iloc[:-horizon].to_numpy(dtype=float),
-                           season, level, share, error)
+        forecast = result.forecast[sid] if result.error is None else None
+        metrics = score(forecast, y.iloc[-horizon:], train[sid].to_numpy(dtype=float), season, level) if forecast else {}
+        row, frame = _rows(sid, spec.label, forecast, y.iloc[-horizon:], metrics, share, result.error)
         rows.append(row)
         if frame is not None:
             frames.append(frame)
@@ -131,7 +109,7 @@ def summarise(metrics: pd.DataFrame) -> pd.DataFrame:
     ok = metrics[metrics["error"] == ""]
     if ok.empty:
         return pd.DataFrame(columns=SUMMARY_COLUMNS)
-    naive2 = ok[ok["model"] == "Naive2"][["sMAPE", "MASE"]].mean()
+    naive2 = ok[ok["model"] == label(NAIVE2)][["sMAPE", "MASE"]].mean()
     table = ok.groupby("model").agg(series=("unique_id", "nunique"), sMAPE=("sMAPE", "mean"), MASE=("MASE", "mean"),
                                     fit_s=("fit s", "sum")).rename(columns={"fit_s": "fit s"})
     table["OWA"] = [M.owa(r.sMAPE, r.MASE, naive2["sMAPE"], naive2["MASE"]) for r in table.itertuples()]
@@ -184,9 +162,9 @@ def run_batch(frame: pd.DataFrame, specs: list[ModelSpec], horizon: int, season:
     if season < 1:
         raise DataError("The season must be at least 1 step (1 means none).")
     scheduler = check_scheduler(scheduler)
-    unknown = [s.key for s in specs if s.key not in REGISTRY and s.key not in GLOBAL_MODELS]
+    unknown = [s.key for s in specs if s.key not in REGISTRY]
     if unknown:
-        raise DataError(f"Unknown model(s) {', '.join(unknown)}; choose from {', '.join(known_models())}.")
+        raise DataError(f"Unknown model(s) {', '.join(unknown)}; choose from {', '.join(REGISTRY)}.")
     if not specs:
         raise DataError("Choose at least one model.")
     progress = on_progress or (lambda fraction, message: None)
@@ -203,8 +181,8 @@ def run_batch(frame: pd.DataFrame, specs: list[ModelSpec], horizon: int, season:
     if not series:
         raise DataError("No series in the file could be forecast: " + "; ".join(f"{s['unique_id']}: {s['reason']}" for s in skipped[:3]))
 
-    local = [s for s in specs if s.key in REGISTRY]
-    global_specs = [s for s in specs if s.key in GLOBAL_MODELS]
+    local = [s for s in specs if not REGISTRY[s.key].panel]
+    global_specs = [s for s in specs if REGISTRY[s.key].panel]
     steps = len(series) + len(global_specs)
     done = [0]
 
@@ -221,7 +199,7 @@ def run_batch(frame: pd.DataFrame, specs: list[ModelSpec], horizon: int, season:
     for spec in global_specs:
         def global_progress(fraction, message, base=done[0]):
             progress(min(1.0, (base + fraction) / steps), message)
-        g_rows, g_frames, note = run_global(spec.key, spec.params, series, horizon, season, level, global_progress)
+        g_rows, g_frames, note = run_global(spec, series, horizon, season, level, global_progress)
         rows.extend(g_rows)
         frames.extend(g_frames)
         notes.append(note)
@@ -233,3 +211,23 @@ def run_batch(frame: pd.DataFrame, specs: list[ModelSpec], horizon: int, season:
                        skipped=pd.DataFrame(skipped, columns=["unique_id", "reason"]), summary=summarise(metrics),
                        history=series, seconds=time.perf_counter() - started, horizon=horizon, season=season, level=level,
                        scheduler=scheduler if client is None else "dask client", notes=notes)
+
+
+def check_columns(frame: pd.DataFrame, columns: tuple[str, str, str] | None = None) -> None:
+    """A batch needs three different columns: a series id, a date and a value."""
+    if frame.shape[1] < 3:
+        raise DataError(f"This file has {frame.shape[1]} column(s); a batch needs three: a series id, a date and a value. "
+                        "For a single series use the Data page.")
+    if columns is not None and len(set(columns)) < 3:
+        raise DataError("Choose three different columns for the series id, the date and the value.")
+
+
+def suggest_settings(frame: pd.DataFrame, id_col: str, date_col: str, value_col: str) -> tuple[int, int]:
+    """Season and horizon suggested by the first series; (1, 12) when it cannot be cleaned."""
+    first = frame[id_col].iloc[0]
+    try:
+        clean = to_series(frame[frame[id_col] == first], date=date_col, target=value_col)
+    except DataError:
+        return 1, 12
+    season = max(1, int(clean.season))
+    return season, int(max(1, min(season if season > 1 else 12, len(clean.y) // 5)))

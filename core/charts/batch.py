@@ -5,7 +5,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.charts.common import PALETTE, _rgba, base_layout, esc, forecast_chart, model_colors
+from core.charts.common import PALETTE, base_layout, esc, model_colors, rgba
+from core.charts.forecasts import forecast_chart
 from core.models.base import Forecast
 
 
@@ -22,7 +23,7 @@ def error_distribution_chart(metrics: pd.DataFrame, metric: str = "MASE", order:
             continue
         color = colors.get(model, PALETTE[0])
         fig.add_trace(go.Box(x=np.full(len(part), i), y=part[metric], name=esc(model), marker_color=color, boxpoints=False,
-                             fillcolor=_rgba(color, 0.12), line=dict(width=1.5), hoverinfo="skip", showlegend=False, width=0.6))
+                             fillcolor=rgba(color, 0.12), line=dict(width=1.5), hoverinfo="skip", showlegend=False, width=0.6))
         fig.add_trace(go.Scatter(
             x=i + rng.uniform(-0.22, 0.22, len(part)), y=part[metric], mode="markers", name=esc(model), showlegend=False,
             marker=dict(color=color, size=7, opacity=0.75, line=dict(width=0.5, color="white")),

@@ -1,7 +1,6 @@
-"""Holdout and rolling-origin evaluation, and the leaderboard built from them."""
+"""Holdout evaluation: split once, fit each model on the training part, score its forecast of the test part once."""
 from __future__ import annotations
 
-import inspect
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -9,14 +8,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from core.evaluation import metrics as M
 from core.errors import DataError
-from core.models import REGISTRY, build_model
+from core.evaluation import metrics as M
+from core.models import REGISTRY, build_model, label
 from core.models.base import Forecast, no_progress
-
-REFERENCE = "snaive"
-METRIC_COLUMNS = ["MAE", "RMSE", "MAPE", "sMAPE", "MASE", "coverage", "MSIS"]
-LOWER_IS_BETTER = {"MAE", "RMSE", "MAPE", "sMAPE", "MASE", "MSIS"}
 
 
 @dataclass(frozen=True)
@@ -26,7 +21,7 @@ class ModelSpec:
 
     @property
     def label(self) -> str:
-        return REGISTRY[self.key].label if self.key in REGISTRY else self.key
+        return label(self.key)
 
 
 @dataclass
@@ -43,6 +38,49 @@ class ModelResult:
     model: object | None = None
 
 
+@dataclass(frozen=True)
+class Split:
+    """A series cut into training and test parts; ``log`` says the values are on the log scale the models see."""
+
+    train: pd.Series
+    test: pd.Series
+    cov_train: pd.DataFrame | None
+    log: bool = False
+
+    @property
+    def insample(self) -> np.ndarray:
+        """The training part on the original scale (what MASE and MSIS are scaled by)."""
+        return np.exp(self.train.to_numpy()) if self.log else self.train.to_numpy()
+
+    @property
+    def actual(self) -> pd.Series:
+        """The test part on the original scale."""
+        return np.exp(self.test) if self.log else self.test
+
+    @property
+    def train_original(self) -> pd.Series:
+        return np.exp(self.train) if self.log else self.train
+
+
+def check_split(n: int, test_size: int) -> None:
+    if test_size < 1:
+        raise DataError("The test part must hold at least 1 point.")
+    if n - test_size < 8:
+        raise DataError(f"The series has {n} points, too few for a test part of {test_size}: at least 8 must stay for training. "
+                        f"Use a test size of at most {max(0, n - 8)}, or a longer series.")
+
+
+def split(series: pd.Series, test_size: int, covariates: pd.DataFrame | None = None, log: bool = False) -> Split:
+    check_split(len(series), test_size)
+    cov_train = covariates.iloc[:-test_size] if covariates is not None else None
+    return Split(series.iloc[:-test_size], series.iloc[-test_size:], cov_train, log)
+
+
+def score(forecast: Forecast, actual, insample: np.ndarray, season: int, level: float) -> dict:
+    """Every metric of one forecast against the actual values: the one place a forecast is scored."""
+    return M.all_metrics(np.asarray(actual, dtype=float), forecast.mean, forecast.lower, forecast.upper, level, insample, season)
+
+
 @dataclass
 class Evaluation:
     train: pd.Series
@@ -55,7 +93,13 @@ class Evaluation:
     def ok(self) -> dict[str, ModelResult]:
         return {k: r for k, r in self.results.items() if r.error is None}
 
+    def inspectable(self) -> ModelResult | None:
+        """The finished model whose network the app can look inside (the LSTM), if the run has one."""
+        return next((r for k, r in self.ok().items() if k in REGISTRY and REGISTRY[k].inspectable and r.model is not None), None)
+
     def leaderboard(self) -> pd.DataFrame:
+        from core.evaluation.leaderboard import leaderboard
+
         return leaderboard(self.results)
 
     def errors_by_step(self) -> pd.DataFrame:
@@ -73,67 +117,29 @@ class Evaluation:
         return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
-def leaderboard(results: dict[str, ModelResult]) -> pd.DataFrame:
-    rows = []
-    reference = results.get(REFERENCE)
-    ref_mase = reference.metrics.get("MASE") if reference and reference.error is None else None
-    for r in results.values():
-        row = {"model": r.label, "key": r.key}
-        if r.error:
-            row.update({c: np.nan for c in METRIC_COLUMNS})
-            row["status"] = r.error
-        else:
-            row.update({c: float(r.metrics.get(c, np.nan)) for c in METRIC_COLUMNS})
-            row["status"] = "ok"
-        mase = row.get("MASE")
-        row["skill vs seasonal naive"] = (1 - mase / ref_mase) if ref_mase and np.isfinite(ref_mase) and ref_mase > 0 and np.isfinite(mase) else np.nan
-        row["fit s"] = r.fit_seconds
-        row["predict s"] = r.predict_seconds
-        row["details"] = r.description
-        rows.append(row)
-    frame = pd.DataFrame(rows)
-    if frame.empty:
-        return frame
-    sort_key = frame["MASE"].where(frame["MASE"].notna(), frame["sMAPE"])
-    return frame.assign(_sort=sort_key).sort_values("_sort", na_position="last").drop(columns="_sort").reset_index(drop=True)
-
-
-def _describe(model) -> str:
-    for attr in ("describe", "description"):
-        value = getattr(model, attr, None)
-        if callable(value):
-            try:
-                return value()
-            except Exception:  # a description must never break a run
-                return ""
-        if isinstance(value, str):
-            return value
-    return ""
-
-
-def fit_predict(spec: ModelSpec, train: pd.Series, covariates: pd.DataFrame | None, horizon: int, *, season: int,
+def fit_predict(spec: ModelSpec, train, covariates: pd.DataFrame | None, horizon: int, *, season: int,
                 level: float, season_options=(), on_progress=no_progress, on_epoch=None, log: bool = False) -> ModelResult:
-    """Fit one model and forecast; a failure becomes an error message on the result, never an exception."""
+    """Fit one model and forecast; a failure becomes an error message on the result, never an exception.
+
+    ``train`` is one series, or a mapping id -> series for a panel model (its forecast is then {id: Forecast})."""
     result = ModelResult(spec.key, spec.label)
     try:
         model = build_model(spec.key, season=season, horizon=horizon, level=level, season_options=season_options, **spec.params)
         started = time.perf_counter()
-        accepted = inspect.signature(model.fit).parameters  # each model takes the callbacks its fit knows
-        kwargs = {k: v for k, v in (("on_progress", on_progress), ("on_epoch", on_epoch)) if k in accepted}
-        uses_cov = REGISTRY[spec.key].uses_covariates
-        model.fit(train, covariates if uses_cov else None, **kwargs)
+        model.fit(train, covariates if REGISTRY[spec.key].uses_covariates else None, on_progress=on_progress, on_epoch=on_epoch)
         result.fit_seconds = time.perf_counter() - started
         started = time.perf_counter()
         forecast = model.predict(horizon)
         result.predict_seconds = time.perf_counter() - started
+        forecasts = forecast if isinstance(forecast, dict) else {None: forecast}
         if log:
-            forecast = forecast.exp()
-        if not np.all(np.isfinite(forecast.mean)):
+            forecasts = {k: f.exp() for k, f in forecasts.items()}
+        if not all(np.all(np.isfinite(f.mean)) for f in forecasts.values()):
             raise DataError(f"{spec.label} produced a forecast with NaN or infinite values; try other settings.")
-        result.forecast = forecast
+        result.forecast = forecasts if isinstance(forecast, dict) else forecasts[None]
         result.model = model
-        result.description = _describe(model)
-        result.notes = getattr(model, "warning_summary", "") or ""
+        result.description = model.describe()
+        result.notes = model.notes()
     except DataError as error:
         result.error = str(error)
     except Exception as error:  # keep the other models' results; say what happened
@@ -143,77 +149,17 @@ def fit_predict(spec: ModelSpec, train: pd.Series, covariates: pd.DataFrame | No
     return result
 
 
-def check_split(n: int, test_size: int) -> None:
-    if test_size < 1:
-        raise DataError("The test part must hold at least 1 point.")
-    if n - test_size < 8:
-        raise DataError(f"The series has {n} points, too few for a test part of {test_size}: at least 8 must stay for training. "
-                        f"Use a test size of at most {max(0, n - 8)}, or a longer series.")
-
-
 def holdout(series: pd.Series, specs: list[ModelSpec], test_size: int, *, season: int, level: float = 0.9,
             covariates: pd.DataFrame | None = None, season_options=(), log: bool = False,
             on_model_progress=None, on_epoch=None) -> Evaluation:
     """Fit each model on all but the last ``test_size`` points and score its forecast of them."""
-    check_split(len(series), test_size)
-    train, test = series.iloc[:-test_size], series.iloc[-test_size:]
-    cov_train = covariates.iloc[:-test_size] if covariates is not None else None
-    insample = np.exp(train.to_numpy()) if log else train.to_numpy()
-    actual = np.exp(test) if log else test
+    part = split(series, test_size, covariates, log)
     results = {}
     for spec in specs:
         progress = on_model_progress(spec) if on_model_progress else no_progress
-        result = fit_predict(spec, train, cov_train, test_size, season=season, level=level, season_options=season_options,
+        result = fit_predict(spec, part.train, part.cov_train, test_size, season=season, level=level, season_options=season_options,
                              on_progress=progress, on_epoch=on_epoch, log=log)
         if result.error is None:
-            f = result.forecast
-            result.metrics = M.all_metrics(actual.to_numpy(), f.mean, f.lower, f.upper, level, insample, season)
+            result.metrics = score(result.forecast, part.actual, part.insample, season, level)
         results[spec.key] = result
-    return Evaluation(train=np.exp(train) if log else train, actual=actual, season=season, level=level, results=results, log=log)
-
-
-def backtest(series: pd.Series, specs: list[ModelSpec], horizon: int, *, origins: int, stride: int, season: int,
-             window: str = "expanding", level: float = 0.9, covariates=None, season_options=(), log: bool = False,
-             on_progress=no_progress) -> pd.DataFrame:
-    """Rolling-origin evaluation: ``origins`` forecasts of ``horizon`` steps, ``stride`` apart, ending at the series' end.
-
-    Returns one row per (model, origin) with its metrics; ``window='sliding'`` keeps the
-    training length fixed at that of the first origin.
-    """
-    n = len(series)
-    last_origin = n - horizon
-    first_origin = last_origin - (origins - 1) * stride
-    if origins < 1 or stride < 1:
-        raise DataError("A backtest needs at least 1 origin and a stride of at least 1.")
-    if first_origin < 8:
-        raise DataError(f"{origins} origins {stride} steps apart with horizon {horizon} need {8 + (origins - 1) * stride + horizon} "
-                        f"points; this series has {n}. Use fewer origins or a smaller stride.")
-    rows = []
-    total = origins * len(specs)
-    done = 0
-    for i in range(origins):
-        origin = first_origin + i * stride
-        start = 0 if window == "expanding" else origin - first_origin
-        train = series.iloc[start:origin]
-        actual = series.iloc[origin:origin + horizon]
-        cov = covariates.iloc[start:origin] if covariates is not None else None
-        insample = np.exp(train.to_numpy()) if log else train.to_numpy()
-        truth = np.exp(actual.to_numpy()) if log else actual.to_numpy()
-        for spec in specs:
-            result = fit_predict(spec, train, cov, horizon, season=season, level=level, season_options=season_options, log=log)
-            row = {"model": spec.label, "origin": series.index[origin - 1], "train points": len(train), "error": result.error or ""}
-            if result.error is None:
-                f = result.forecast
-                row.update(M.all_metrics(truth, f.mean, f.lower, f.upper, level, insample, season))
-                row["fit s"] = result.fit_seconds
-            rows.append(row)
-            done += 1
-            on_progress(done / total, f"origin {i + 1}/{origins}: {spec.label}")
-    return pd.DataFrame(rows)
-
-
-def backtest_summary(rows: pd.DataFrame) -> pd.DataFrame:
-    if rows.empty:
-        return rows
-    numeric = [c for c in METRIC_COLUMNS + ["fit s"] if c in rows.columns]
-    return rows.groupby("model")[numeric].mean().sort_values("MASE" if "MASE" in numeric else numeric[0]).reset_index()
+    return Evaluation(train=part.train_original, actual=part.actual, season=season, level=level, results=results, log=log)

@@ -1,10 +1,42 @@
-"""Leaderboard presentation: which cell is best per metric (pure pandas, no Streamlit)."""
+"""The leaderboard: one row per model, best first, and which cell is best per metric (pure pandas, no Streamlit)."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from core.evaluation.holdout import LOWER_IS_BETTER
+from core.models import SNAIVE
+
+REFERENCE = SNAIVE
+METRIC_COLUMNS = ["MAE", "RMSE", "MAPE", "sMAPE", "MASE", "coverage", "MSIS"]
+LOWER_IS_BETTER = {"MAE", "RMSE", "MAPE", "sMAPE", "MASE", "MSIS"}
+
+
+def leaderboard(results: dict) -> pd.DataFrame:
+    """One row per model (key -> ModelResult), best MASE first, failed models last with their reason."""
+    rows = []
+    reference = results.get(REFERENCE)
+    ref_mase = reference.metrics.get("MASE") if reference and reference.error is None else None
+    for r in results.values():
+        row = {"model": r.label, "key": r.key}
+        if r.error:
+            row.update({c: np.nan for c in METRIC_COLUMNS})
+            row["status"] = r.error
+        else:
+            row.update({c: float(r.metrics.get(c, np.nan)) for c in METRIC_COLUMNS})
+            row["status"] = "ok"
+        mase = row.get("MASE")
+        row["skill vs seasonal naive"] = (1 - mase / ref_mase) if ref_mase and np.isfinite(ref_mase) and ref_mase > 0 and np.isfinite(mase) else np.nan
+        row["fit s"] = r.fit_seconds
+        row["predict s"] = r.predict_seconds
+        row["details"] = r.description
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    sort_key = frame["MASE"].where(frame["MASE"].notna(), frame["sMAPE"])
+    return frame.assign(_sort=sort_key).sort_values("_sort", na_position="last").drop(columns="_sort").reset_index(drop=True)
+
+
 
 BEST_STYLE = "background-color: #dcfce7; font-weight: 600"
 

@@ -42,7 +42,7 @@ def prepared(model, window: Window) -> tuple[np.ndarray, float]:
 
 def trace_window(model, window: Window) -> list[gates.GateTrace]:
     x, _ = prepared(model, window)
-    return gates.replay(gates.lstm_weights(model.model_), x, keep="all")
+    return gates.replay(gates.lstm_weights(model.network()), x, keep="all")
 
 
 def forecast_from(model, window: Window) -> np.ndarray:
@@ -54,7 +54,7 @@ def history_trace(model, series: pd.Series, covariates: pd.DataFrame | None) -> 
     """Gates at the last step of the window ending at each date (every date with a full lookback)."""
     values, cov = series_arrays(model, series, covariates)
     x, _ = input_windows(values, cov, model.lookback_, model.scaling_)
-    traces = gates.replay(gates.lstm_weights(model.model_), x, keep="last")
+    traces = gates.replay(gates.lstm_weights(model.network()), x, keep="last")
     return series.index[model.lookback_ - 1:], traces
 
 

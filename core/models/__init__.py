@@ -1,10 +1,22 @@
-"""The model registry: what the pages and the CLI can train, with their settings."""
+"""The model registry: every forecaster the pages, the CLI and the batch can train, with its label and description.
+
+Per-series and panel (global) models sit here alike and follow one protocol (core.models.base).
+Pages and the CLI take keys, labels and descriptions from here, never from literals of their own.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable
+from dataclasses import dataclass
+from importlib import import_module
 
 from core.errors import DataError
+
+# Keys other modules need by name.
+NAIVE2 = "naive2"        # OWA is relative to it
+ARIMA = "arima"
+REGRESSION = "regression"
+SNAIVE = "snaive"        # skill scores are relative to it
+LSTM = "lstm"            # the network the app looks inside
+GLOBAL_LSTM = "global_lstm"
 
 
 @dataclass(frozen=True)
@@ -12,60 +24,65 @@ class ModelInfo:
     key: str
     label: str
     about: str
-    make: Callable[..., object]
+    target: str                      # "module:Class", imported only when the model is built
     uses_covariates: bool = False
     needs_season: bool = False
     slow: bool = False
-    defaults: dict = field(default_factory=dict)
+    panel: bool = False              # trains once over many series (the batch); per-series otherwise
+    inspectable: bool = False        # Inside the LSTM and Learn can look inside its network
 
-
-def _naive(season, horizon, level, season_options=(), **params):
-    from core.models.naive import Naive
-    return Naive(level=level)
-
-
-def _snaive(season, horizon, level, season_options=(), **params):
-    from core.models.naive import SeasonalNaive
-    return SeasonalNaive(season=season, level=level)
-
-
-def _naive2(season, horizon, level, season_options=(), **params):
-    from core.models.naive import Naive2
-    return Naive2(season=season, level=level)
-
-
-def _regression(season, horizon, level, season_options=(), **params):
-    from core.models.regression import LinearRegression
-    return LinearRegression(season=season, level=level, **params)
-
-
-def _arima(season, horizon, level, season_options=(), **params):
-    from core.models.arima import AutoARIMA
-    extra = tuple(s for s in season_options if s != season and s > 1)
-    return AutoARIMA(season=season, extra_seasons=params.pop("extra_seasons", extra), level=level, **params)
-
-
-def _lstm(season, horizon, level, season_options=(), **params):
-    from core.models.lstm import LSTMForecaster
-    return LSTMForecaster(horizon=horizon, season=season, level=level, **params)
+    def load(self):
+        module, _, name = self.target.partition(":")
+        return getattr(import_module(module), name)
 
 
 REGISTRY: dict[str, ModelInfo] = {m.key: m for m in (
-    ModelInfo("naive", "Naive", "Repeats the last value. The simplest honest reference.", _naive),
-    ModelInfo("snaive", "Seasonal naive", "Repeats the last season. The reference every skill score is relative to.", _snaive, needs_season=True),
-    ModelInfo("naive2", "Naive2", "Naive on seasonally adjusted data (M4's reference for OWA).", _naive2),
-    ModelInfo("regression", "Linear regression", "OLS on a trend, Fourier seasonality and recent lags.", _regression),
-    ModelInfo("arima", "ARIMA", "Automatic (seasonal) ARIMA, stepwise search by AICc; Fourier terms for long seasons.", _arima),
-    ModelInfo("lstm", "LSTM", "Keras LSTM with a direct multi-step head; uses covariates when given.", _lstm, uses_covariates=True, slow=True),
+    ModelInfo("naive", "Naive", "Repeats the last value. The simplest honest reference.", "core.models.naive:Naive"),
+    ModelInfo(SNAIVE, "Seasonal naive", "Repeats the last season. The reference every skill score is relative to.",
+              "core.models.naive:SeasonalNaive", needs_season=True),
+    ModelInfo(NAIVE2, "Naive2", "Naive on seasonally adjusted data (M4's reference for OWA).", "core.models.naive:Naive2"),
+    ModelInfo(REGRESSION, "Linear regression", "OLS on a trend, Fourier seasonality and recent lags.",
+              "core.models.regression:LinearRegression"),
+    ModelInfo(ARIMA, "ARIMA", "Automatic (seasonal) ARIMA, stepwise search by AICc; Fourier terms for long seasons.",
+              "core.models.arima:AutoARIMA"),
+    ModelInfo(LSTM, "LSTM", "Keras LSTM with a direct multi-step head; uses covariates when given.",
+              "core.models.lstm:LSTMForecaster", uses_covariates=True, slow=True, inspectable=True),
+    ModelInfo(GLOBAL_LSTM, "Global LSTM", "One LSTM trained on windows from every series, each window on its own scale; "
+              "trains once for the whole batch.", "core.models.global_lstm:GlobalLSTM", slow=True, panel=True),
 )}
 
-DEFAULT_MODELS = ("naive", "snaive", "regression", "arima", "lstm")
+DEFAULT_MODELS = ("naive", SNAIVE, REGRESSION, ARIMA, LSTM)
+DEFAULT_BATCH_MODELS = (SNAIVE, REGRESSION, GLOBAL_LSTM)
+
+
+def label(key: str) -> str:
+    return REGISTRY[key].label if key in REGISTRY else key
+
+
+def series_models() -> list[str]:
+    """Keys of the models that fit one series at a time (the Train page's choices)."""
+    return [k for k, m in REGISTRY.items() if not m.panel]
+
+
+def _settings(info: ModelInfo, season: int, horizon: int, level: float, season_options) -> dict:
+    """The settings each model takes from the series, besides what the user chose."""
+    if info.key == "naive":
+        return {"level": level}
+    base = {"season": season, "level": level}
+    if info.key == ARIMA:
+        base["extra_seasons"] = tuple(s for s in season_options if s != season and s > 1)
+    if info.key in (LSTM, GLOBAL_LSTM):
+        base["horizon"] = horizon
+    return base
 
 
 def build_model(key: str, *, season: int, horizon: int, level: float = 0.9, season_options=(), **params):
+    """A fresh, unfitted model with the series' season and horizon and the user's settings."""
     if key not in REGISTRY:
         raise DataError(f"Unknown model '{key}'. Choose from: {', '.join(REGISTRY)}.")
     info = REGISTRY[key]
     if info.needs_season and season < 2:
         raise DataError(f"{info.label} needs a season of at least 2 steps; this series has none (season 1). Leave it out or set a season.")
-    return info.make(season, horizon, level, season_options=tuple(season_options), **params)
+    settings = _settings(info, season, horizon, level, tuple(season_options))
+    settings.update(params)
+    return info.load()(**settings)

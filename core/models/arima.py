@@ -24,7 +24,7 @@ import pandas as pd
 
 from core.errors import DataError
 from core.models.features import default_pairs, seasonal_design
-from core.models.base import FittedGuard, Forecast, check_horizon, check_series, future_index
+from core.models.base import Forecast, Forecaster, check_series, future_index
 
 
 @dataclass(frozen=True, order=True)
@@ -94,28 +94,15 @@ def _difference(values: np.ndarray, d: int, D: int, m: int) -> np.ndarray:
 MAX_POINTS = 10_000  # longer series are fitted on their last MAX_POINTS values
 
 
-class AutoARIMA(FittedGuard):
+class AutoARIMA(Forecaster):
     name = "ARIMA"
 
     def __init__(self, season: int = 1, extra_seasons: tuple[int, ...] = (), order: tuple | None = None, seasonal_order: tuple | None = None,
                  constant: bool | None = None, max_p: int = 5, max_q: int = 5, max_P: int = 2, max_Q: int = 2,
                  max_order: int = 5, max_d: int = 2, max_models: int = 60, max_seasonal_period: int = 12,
                  fourier: int | None = None, level: float = 0.9, maxiter: int = 50, max_points: int | None = MAX_POINTS):
-        self.season = int(season)
+        self._keep(locals())
         self.extra_seasons = tuple(int(x) for x in extra_seasons)
-        self.order = order
-        self.seasonal_order = seasonal_order
-        self.constant = constant
-        self.max_p, self.max_q, self.max_P, self.max_Q = max_p, max_q, max_P, max_Q
-        self.max_order = max_order
-        self.max_d = max_d
-        self.max_models = max_models
-        self.max_seasonal_period = max_seasonal_period
-        self.fourier = fourier
-        self.level = level
-        self.maxiter = maxiter
-        self.max_points = max_points
-        self.series_ = None
 
     # ------------------------------------------------------------------ design
     def _fourier(self, t: np.ndarray) -> np.ndarray:
@@ -217,7 +204,9 @@ class AutoARIMA(FittedGuard):
         return best, results[best]
 
     # ------------------------------------------------------------------ protocol
-    def fit(self, series: pd.Series, covariates=None, on_progress=None) -> "AutoARIMA":
+    minimum_points = 8
+
+    def _fit(self, series: pd.Series, covariates, *, on_progress, on_epoch) -> None:
         started = time.perf_counter()
         self.dropped_ = 0
         if self.max_points and len(series) > self.max_points:
@@ -266,13 +255,9 @@ class AutoARIMA(FittedGuard):
             warnings.simplefilter("ignore")
             self.result_ = full.filter(params)
         self.values_ = values
-        self.series_ = series
         self.fit_seconds_ = time.perf_counter() - started
-        return self
 
-    @property
-    def description(self) -> str:
-        self._require_fit()
+    def describe(self) -> str:
         text = self.order_.label()
         for season in self.fourier_seasons_:
             text += f" + Fourier({season}, K={self.fourier or default_pairs(season)})"
@@ -280,15 +265,12 @@ class AutoARIMA(FittedGuard):
             text += f", fitted on the last {self.n_:,} points (of {self.n_ + self.dropped_:,})"
         return text
 
-    @property
-    def warning_summary(self) -> str:
+    def notes(self) -> str:
         if not self.warnings_:
             return ""
         return "; ".join(f"{count}× {kind}" for kind, count in self.warnings_.most_common(4))
 
-    def predict(self, horizon: int) -> Forecast:
-        self._require_fit()
-        horizon = check_horizon(horizon)
+    def _predict(self, horizon: int) -> Forecast:
         t = np.arange(self.n_, self.n_ + horizon, dtype=float)
         exog = self._exog(t, self.order_, with_fourier=True)
         with warnings.catch_warnings():

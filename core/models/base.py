@@ -1,14 +1,26 @@
-"""The one model protocol every forecaster follows, and the Forecast it returns."""
+"""The one model protocol every forecaster follows, and the Forecast it returns.
+
+``fit(series, covariates=None, *, on_progress, on_epoch) -> self`` and ``predict(horizon)``.
+The base class checks what every model needs (a regular series without gaps, long enough;
+a horizon of at least 1 step; fit before predict) and calls the subclass' ``_fit`` and
+``_predict``. Hyperparameters live in ``__init__``; fitted state in attributes ending in ``_``.
+
+Panel models (``panel = True``, the global LSTM) also take a mapping ``id -> series`` and then
+forecast every series: ``predict`` returns ``{id: Forecast}``. Given one series they treat it as
+a panel of one and return one ``Forecast``, so every model can stand in for any other.
+"""
 from __future__ import annotations
 
+import inspect
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
 from core.errors import DataError
+
 
 def no_progress(fraction: float, message: str) -> None:  # default on_progress
     return None
@@ -43,16 +55,6 @@ class Forecast:
         return Forecast(self.index, np.exp(self.mean), np.exp(self.lower), np.exp(self.upper), self.model, self.level)
 
 
-@runtime_checkable
-class Forecaster(Protocol):
-    name: str
-    level: float
-
-    def fit(self, series: pd.Series, covariates: pd.DataFrame | None = None) -> "Forecaster": ...
-
-    def predict(self, horizon: int) -> Forecast: ...
-
-
 def future_index(series: pd.Series, horizon: int) -> pd.DatetimeIndex:
     freq = series.index.freq or pd.infer_freq(series.index)
     if freq is None:
@@ -81,9 +83,72 @@ def normal_interval(mean: np.ndarray, sigma: np.ndarray, level: float) -> tuple[
     return mean - z * sigma, mean + z * sigma
 
 
-class FittedGuard:
-    """Mixin: predict before fit raises ValueError with a sentence."""
+class Forecaster:
+    """Base of every model: validates inputs and guards predict-before-fit; subclasses do ``_fit``/``_predict``."""
 
-    def _require_fit(self) -> None:
+    name = "Model"
+    panel = False            # True: fits many series at once (a mapping id -> series)
+    minimum_points = 2       # a subclass may make this a property that depends on its settings
+    level: float = 0.9
+
+    # ------------------------------------------------------------------ the protocol
+    def fit(self, series, covariates: pd.DataFrame | None = None, *, on_progress=no_progress, on_epoch=None):
+        if isinstance(series, Mapping):
+            if not self.panel:
+                raise DataError(f"{self.name} forecasts one series at a time; fit it on each series of the panel.")
+            if not series:
+                raise DataError(f"{self.name} needs at least one series.")
+            checked = {str(sid): self._check(s) for sid, s in series.items()}
+        else:
+            checked = self._check(series)
+        self.series_ = None  # a failed refit leaves no half-fitted model behind
+        self._fit(checked, covariates, on_progress=on_progress, on_epoch=on_epoch)
+        self.series_ = checked
+        return self
+
+    def predict(self, horizon: int):
+        """A Forecast of ``horizon`` steps past the end of the series (``{id: Forecast}`` for a panel)."""
         if getattr(self, "series_", None) is None:
             raise ValueError(f"{self.name} has not been fitted yet; call fit(series) before predict(horizon).")
+        return self._predict(check_horizon(horizon))
+
+    def describe(self) -> str:
+        """One line on the fitted model (its order, size, training time); '' when there is nothing to add."""
+        return ""
+
+    def notes(self) -> str:
+        """Warnings met while fitting that a user may want to read; '' when none."""
+        return ""
+
+    def network(self):
+        """The Keras network behind the forecasts, for models that have one (saved with the run, looked inside)."""
+        return None
+
+    def settings(self) -> dict:
+        """The hyperparameters, as the constructor takes them (so ``type(m)(**m.settings())`` is an unfitted twin)."""
+        names = [n for n in inspect.signature(type(self).__init__).parameters if n != "self"]
+        return {n: getattr(self, n) for n in names}
+
+    # ------------------------------------------------------------------ for subclasses
+    def _keep(self, arguments: dict) -> None:
+        """Store the constructor's arguments as hyperparameters: ``self._keep(locals())`` first thing in ``__init__``."""
+        for name, value in arguments.items():
+            if name not in ("self", "__class__"):
+                setattr(self, name, value)
+
+    def _check(self, series) -> pd.Series:
+        if not isinstance(series, pd.Series) or not isinstance(series.index, pd.DatetimeIndex):
+            raise DataError(f"{self.name} needs a series indexed by dates; clean the data on the Data page first.")
+        check_series(series, self.minimum_points, self.name)
+        return series
+
+    def _fit(self, series, covariates, *, on_progress, on_epoch) -> None:
+        raise NotImplementedError
+
+    def _predict(self, horizon: int):
+        raise NotImplementedError
+
+    @property
+    def fitted_series(self) -> pd.Series:
+        """The one series a per-series model was fitted on."""
+        return self.series_

@@ -7,19 +7,19 @@ window is shifted by its last value and divided by its own spread; the network p
 next ``horizon`` steps on that scale and the forecast is mapped back with the same two
 numbers. An optional embedding gives each series a learned vector of its own.
 
-Keras is imported inside fit/predict only.
+It follows the same protocol as every model (core.models.base): ``fit`` takes a mapping
+id -> series (or one series, a panel of one) and ``predict`` forecasts every series.
+Keras is imported inside fit/predict only (core.models.keras_training).
 """
 from __future__ import annotations
-
-import time
 
 import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
 from core.errors import DataError
-from core.models.base import Forecast, check_horizon, future_index, no_progress
-from core.models.lstm import _deterministic, _keras, conformal_width, epoch_report
+from core.models.base import Forecast, Forecaster, check_horizon, future_index
+from core.models.keras_training import conformal_width, keras_module, predict_network, train_network
 from core.models.windows import default_lookback
 
 
@@ -55,27 +55,18 @@ def _padded(values: np.ndarray, length: int) -> np.ndarray:
     return values if len(values) >= length else np.pad(values, (length - len(values), 0), mode="edge")
 
 
-class GlobalLSTM:
+class GlobalLSTM(Forecaster):
     """Fit on a dict of series (id -> pd.Series with a regular DatetimeIndex); forecast all of them."""
 
     name = "Global LSTM"
+    panel = True
 
     def __init__(self, horizon: int, season: int = 1, lookback: int | None = None, units: int = 64, embedding: int = 0,
                  epochs: int = 30, patience: int = 6, batch_size: int | None = None, windows_per_series: int | None = None,
                  learning_rate: float = 2e-3, seed: int = 0, level: float = 0.9, device: str | None = None):
+        self._keep(locals())
         self.horizon = check_horizon(horizon)
-        self.season = int(season)
-        self.lookback = lookback
-        self.units = int(units)
-        self.embedding = int(embedding)
-        self.epochs = int(epochs)
-        self.patience = int(patience)
         self.batch_size = int(batch_size) if batch_size else None
-        self.windows_per_series = int(windows_per_series) if windows_per_series else None
-        self.learning_rate = float(learning_rate)
-        self.seed = int(seed)
-        self.level = float(level)
-        self.device = device
 
     # ------------------------------------------------------------------ data
     def _windows(self, values: np.ndarray, code: int):
@@ -101,7 +92,7 @@ class GlobalLSTM:
         return blocks[:, :L], blocks[:, L:], val[:, :L], val[:, L:], np.full(len(blocks), code), np.full(len(val), code)
 
     def _network(self, n_series: int):
-        keras = _keras()
+        keras = keras_module()
         window = keras.Input(shape=(self.lookback_, 1), name="window")
         h = keras.layers.LSTM(self.units, name="lstm_1")(window)
         inputs = [window]
@@ -119,25 +110,18 @@ class GlobalLSTM:
         return [x_scaled, codes.reshape(-1, 1).astype("int32")] if self.embedding else x_scaled
 
     # ------------------------------------------------------------------ fit
-    def fit(self, series: dict[str, pd.Series], on_progress=no_progress) -> "GlobalLSTM":
-        if not series:
-            raise DataError("The global LSTM needs at least one series.")
+    def _fit(self, series, covariates, *, on_progress, on_epoch) -> None:
         if self.epochs < 1:
             raise DataError("The global LSTM needs at least 1 epoch of training.")
-        keras = _keras()
-        self.ids_ = list(series)
-        self.series_ = series
+        panel = as_panel(series)
+        self.ids_ = list(panel)
         self.lookback_ = int(self.lookback) if self.lookback else min(max(default_lookback(self.season, self.horizon, 10 ** 6), 4 * self.season), 336)
         if self.lookback_ < 2:
             raise DataError("The global LSTM lookback must be at least 2 steps.")
         # Up to 400 windows a series, and about 50,000 in all: an epoch stays near a minute on 2 cores however many series.
-        self.per_series_ = self.windows_per_series or int(np.clip(MAX_WINDOWS // len(series), 50, 400))
-        parts = [self._windows(s.to_numpy(dtype=float), i) for i, s in enumerate(series.values())]
-        x = np.concatenate([p[0] for p in parts])
-        y = np.concatenate([p[1] for p in parts])
-        x_val = np.concatenate([p[2] for p in parts])
-        y_val = np.concatenate([p[3] for p in parts])
-        codes, codes_val = np.concatenate([p[4] for p in parts]), np.concatenate([p[5] for p in parts])
+        self.per_series_ = self.windows_per_series or int(np.clip(MAX_WINDOWS // len(panel), 50, 400))
+        parts = [self._windows(s.to_numpy(dtype=float), i) for i, s in enumerate(panel.values())]
+        x, y, x_val, y_val, codes, codes_val = (np.concatenate([p[k] for p in parts]) for k in range(6))
         if not np.all(np.isfinite(x)) or not np.all(np.isfinite(y)):
             raise DataError("The global LSTM needs series without gaps; fill them first.")
         if len(x) < 10:
@@ -150,52 +134,40 @@ class GlobalLSTM:
 
         # Enough steps per epoch on small panels, large batches on large ones.
         self.batch_size_ = self.batch_size or int(np.clip(len(x) // 40, 32, 256))
-        keras.utils.set_random_seed(self.seed)
-        _deterministic(keras)
-        self.device_ = self.device or "cpu:0"
-        report = epoch_report(keras, self.epochs, "global LSTM", on_progress)
-        history, epoch_times = report.history, report.seconds
-
-        started = time.perf_counter()
-        with keras.device(self.device_):
-            model = self._network(len(self.ids_))
-            model.fit(self._inputs(xs, codes), ys, validation_data=(self._inputs(xv, codes_val), yv), epochs=self.epochs,
-                      batch_size=self.batch_size_, shuffle=True, verbose=0,
-                      callbacks=[report, keras.callbacks.EarlyStopping(monitor="val_loss", patience=self.patience,
-                                                                         restore_best_weights=True, start_from_epoch=WARM_UP)])
-            if not np.all(np.isfinite(history["loss"])):
-                raise DataError("Global LSTM training diverged (the loss became NaN or infinite). Lower the learning rate.")
-            val_pred = np.asarray(keras.ops.convert_to_numpy(model(self._inputs(xv, codes_val), training=False)), dtype=float)
-        self.train_seconds_ = time.perf_counter() - started
-        self.epoch_seconds_ = float(np.median(epoch_times)) if epoch_times else float("nan")
-        self.epochs_run_ = len(history["loss"])
-        self.history_ = history
+        self.model_, val_pred, self.training_ = train_network(
+            lambda: self._network(len(self.ids_)), self._inputs(xs, codes), ys, (self._inputs(xv, codes_val), yv),
+            epochs=self.epochs, patience=self.patience, batch_size=self.batch_size_, seed=self.seed, device=self.device,
+            warm_up=WARM_UP, label=self.name, on_progress=on_progress, on_epoch=on_epoch)
         self.windows_ = len(x)
         # Intervals: conformal half-widths on the window scale, from each series' validation window.
         self.width_ = conformal_width(np.abs(val_pred - yv), self.level)
-        self.model_ = model
-        return self
 
     # ------------------------------------------------------------------ predict
-    def predict(self, horizon: int | None = None) -> dict[str, Forecast]:
-        """Forecasts of every series from its last ``lookback`` values."""
-        horizon = self.horizon if horizon is None else check_horizon(horizon)
+    def _predict(self, horizon: int):
+        """Forecasts of every series from its last ``lookback`` values ({id: Forecast}, or one Forecast for one series)."""
         if horizon > self.horizon:
             raise DataError(f"This global LSTM forecasts {self.horizon} steps; it cannot forecast {horizon}.")
-        keras = _keras()
-        last = np.stack([_padded(s.to_numpy(dtype=float), self.lookback_)[-self.lookback_:] for s in self.series_.values()])
+        panel = as_panel(self.series_)
+        last = np.stack([_padded(s.to_numpy(dtype=float), self.lookback_)[-self.lookback_:] for s in panel.values()])
         xs, _, scale = normalise(last)
-        with keras.device(self.device_):
-            scaled = np.asarray(keras.ops.convert_to_numpy(self.model_(self._inputs(xs, np.arange(len(last))), training=False)), dtype=float)
+        scaled = predict_network(self.model_, self._inputs(xs, np.arange(len(last))), self.training_.device)
         mean = scaled * scale[:, None] + seasonal_base(last, self.season, self.horizon)
         half = self.width_[None, :] * scale[:, None]
         out = {}
-        for i, (sid, s) in enumerate(self.series_.items()):
+        for i, (sid, s) in enumerate(panel.items()):
             m = mean[i, :horizon]
             out[sid] = Forecast(future_index(s, horizon), m, m - half[i, :horizon], m + half[i, :horizon], self.name, self.level)
-        return out
+        return out if isinstance(self.series_, dict) else out[self.ids_[0]]
+
+    def network(self):
+        return self.model_
 
     def describe(self) -> str:
         emb = f", series embedding {self.embedding}" if self.embedding else ""
         return (f"global LSTM 1×{self.units}{emb}, lookback {self.lookback_}, {len(self.ids_)} series, {self.windows_:,} windows, "
-                f"{self.epochs_run_} epochs, {self.epoch_seconds_:.2f} s/epoch on {self.device_}")
+                f"{self.training_.epochs_run} epochs, {self.training_.epoch_seconds:.2f} s/epoch on {self.training_.device}")
+
+
+def as_panel(series) -> dict[str, pd.Series]:
+    """A mapping id -> series as it is; one series as a panel of one."""
+    return series if isinstance(series, dict) else {str(series.name): series}

@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from core.models.base import FittedGuard, Forecast, check_horizon, check_series, future_index, normal_interval
+from core.errors import DataError
+from core.models.base import Forecast, Forecaster, future_index, normal_interval
 
 
 def naive_forecast(values: np.ndarray, horizon: int) -> np.ndarray:
@@ -56,21 +57,15 @@ def naive2_forecast(values: np.ndarray, horizon: int, season: int) -> tuple[np.n
     return naive_forecast(values, horizon), np.ones(len(values))
 
 
-class _Reference(FittedGuard):
-    """Shared set-up of the reference models: a season, an interval level, and a check of the series."""
-
-    level: float
-    minimum_points = 2
+class _Reference(Forecaster):
+    """Shared set-up of the reference models: a season and an interval level."""
 
     def __init__(self, season: int = 1, level: float = 0.9):
         self.season = int(season)
         self.level = level
-        self.series_ = None
 
-    def fit(self, series: pd.Series, covariates=None):
-        self.values_ = check_series(series, self.minimum_points, self.name)
-        self.series_ = series
-        return self
+    def _fit(self, series: pd.Series, covariates, *, on_progress, on_epoch) -> None:
+        self.values_ = series.to_numpy(dtype=float)
 
     def _interval(self, mean: np.ndarray, residuals: np.ndarray, steps: np.ndarray):
         sigma = np.sqrt(np.nanmean(residuals ** 2)) if len(residuals) else 0.0
@@ -85,9 +80,7 @@ class Naive(_Reference):
     def __init__(self, level: float = 0.9):
         super().__init__(1, level)
 
-    def predict(self, horizon: int) -> Forecast:
-        self._require_fit()
-        horizon = check_horizon(horizon)
+    def _predict(self, horizon: int) -> Forecast:
         mean = naive_forecast(self.values_, horizon)
         lower, upper = self._interval(mean, np.diff(self.values_), np.arange(1, horizon + 1))
         return Forecast(future_index(self.series_, horizon), mean, lower, upper, self.name, self.level)
@@ -98,17 +91,16 @@ class SeasonalNaive(_Reference):
 
     name = "Seasonal naive"
 
-    def fit(self, series: pd.Series, covariates=None) -> "SeasonalNaive":
-        from core.errors import DataError
+    @property
+    def minimum_points(self) -> int:
+        return self.season + 1
 
+    def _check(self, series) -> pd.Series:
         if self.season < 2:
             raise DataError("Seasonal naive needs a season of at least 2 steps; with no season, use Naive.")
-        self.minimum_points = self.season + 1
-        return super().fit(series)
+        return super()._check(series)
 
-    def predict(self, horizon: int) -> Forecast:
-        self._require_fit()
-        horizon = check_horizon(horizon)
+    def _predict(self, horizon: int) -> Forecast:
         mean = seasonal_naive_forecast(self.values_, horizon, self.season)
         residuals = self.values_[self.season:] - self.values_[:-self.season]
         lower, upper = self._interval(mean, residuals, np.arange(horizon) // self.season + 1)
@@ -120,9 +112,7 @@ class Naive2(_Reference):
 
     name = "Naive2"
 
-    def predict(self, horizon: int) -> Forecast:
-        self._require_fit()
-        horizon = check_horizon(horizon)
+    def _predict(self, horizon: int) -> Forecast:
         mean, fitted_figure = naive2_forecast(self.values_, horizon, self.season)
         adjusted = self.values_ / fitted_figure
         scale = mean / max(abs(adjusted[-1]), 1e-12) if adjusted[-1] != 0 else np.ones(horizon)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from core.models.features import seasonal_design
-from core.models.base import FittedGuard, Forecast, check_horizon, check_series, future_index
+from core.models.base import Forecast, Forecaster, check_series, future_index
 
 
 def default_lags(season: int, length: int) -> tuple[int, ...]:
@@ -19,19 +19,12 @@ def default_lags(season: int, length: int) -> tuple[int, ...]:
     return tuple(lags)
 
 
-class LinearRegression(FittedGuard):
+class LinearRegression(Forecaster):
     name = "Linear regression"
 
     def __init__(self, season: int = 1, lags: tuple[int, ...] | None = None, trend: bool = True,
                  fourier: int | None = None, level: float = 0.9, seed: int = 0, paths: int = 500):
-        self.season = int(season)
-        self.lags = lags
-        self.trend = trend
-        self.fourier = fourier
-        self.level = level
-        self.seed = seed
-        self.paths = paths
-        self.series_ = None
+        self._keep(locals())
 
     def _design(self, t: np.ndarray) -> np.ndarray:
         cols = [np.ones(len(t))]
@@ -42,7 +35,7 @@ class LinearRegression(FittedGuard):
             cols.append(seasonal_design(t, (self.season,), pairs))
         return np.column_stack(cols)
 
-    def fit(self, series: pd.Series, covariates=None) -> "LinearRegression":
+    def _fit(self, series: pd.Series, covariates, *, on_progress, on_epoch) -> None:
         import statsmodels.api as sm
 
         lags = self.lags if self.lags is not None else default_lags(self.season, len(series))
@@ -57,11 +50,8 @@ class LinearRegression(FittedGuard):
         design = np.column_stack([base, lagged])[rows]
         self.result_ = sm.OLS(values[rows], design).fit()
         self.values_ = values
-        self.series_ = series
-        return self
 
     def describe(self) -> str:
-        self._require_fit()
         parts = ["OLS: intercept"] + (["linear trend"] if self.trend else [])
         if self.season > 1:
             from core.models.features import default_pairs
@@ -70,9 +60,7 @@ class LinearRegression(FittedGuard):
             parts.append("lags " + ", ".join(map(str, self.lags_)))
         return " + ".join(parts) + f"; R² {self.result_.rsquared:.3f}"
 
-    def predict(self, horizon: int) -> Forecast:
-        self._require_fit()
-        horizon = check_horizon(horizon)
+    def _predict(self, horizon: int) -> Forecast:
         n, lags = self.n_, self.lags_
         future = self._design(np.arange(n, n + horizon, dtype=float))
         width = future.shape[1]

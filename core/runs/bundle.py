@@ -1,4 +1,4 @@
-"""One zip per run (configuration, cleaned data, results, LSTM weights) that the app re-imports exactly.
+"""One zip per run (configuration, cleaned data, results, the networks) that the app re-imports exactly.
 
 Only the member names below are read from an uploaded zip; nothing in it is executed and
 no name inside it becomes a path on disk.
@@ -7,42 +7,42 @@ from __future__ import annotations
 
 import io
 import json
-import tempfile
 import zipfile
-from pathlib import Path
 
 from core.errors import DataError
+from core.runs.codec import rebuild, result_to_json, run_payload
 from core.runs.records import TrainingRun
 
 FORMAT = "lstm-lens-bundle/1"
-MANIFEST, DATA, MODEL = "bundle.json", "cleaned_data.csv", "lstm.keras"
+MANIFEST, DATA = "bundle.json", "cleaned_data.csv"
+
+
+def network_member(key: str) -> str:
+    """The zip member holding a model's network; the LSTM's keeps the name bundles have always used."""
+    return f"{key}.keras"
 
 
 def export_bundle(run: TrainingRun) -> bytes:
-    from core.runs.store import _jsonable, result_to_json, run_payload
+    from core.models.keras_training import network_bytes
 
     payload = {"format": FORMAT, "run": run_payload(run),
                "results": {k: result_to_json(r) for k, r in run.evaluation.results.items()}}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(MANIFEST, json.dumps(_jsonable(payload), indent=1))
+        archive.writestr(MANIFEST, json.dumps(payload, indent=1))
         clean = run.dataset.clean
         frame = clean.y.to_frame()
         if clean.covariates is not None:
             frame = frame.join(clean.covariates)
         archive.writestr(DATA, frame.to_csv(index_label="date"))
-        lstm = run.evaluation.results.get("lstm")
-        if lstm is not None and lstm.error is None and lstm.model is not None:
-            with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / "model.keras"
-                lstm.model.model_.save(path)
-                archive.write(path, MODEL)
+        for key, result in run.evaluation.ok().items():
+            if result.model is not None and result.model.network() is not None:
+                archive.writestr(network_member(key), network_bytes(result.model.network()))
     return buffer.getvalue()
 
 
 def import_bundle(data: bytes) -> TrainingRun:
-    from core.models.lstm import load_keras
-    from core.runs.store import rebuild
+    from core.models.keras_training import load_network_bytes
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -52,15 +52,14 @@ def import_bundle(data: bytes) -> TrainingRun:
         manifest = json.loads(archive.read(MANIFEST))
     except (zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError):
         raise DataError("This file is not a readable LSTM Lens run bundle (a damaged zip or manifest). Export the run again.") from None
-    if manifest.get("format") != FORMAT:
-        raise DataError(f"This bundle has format '{manifest.get('format')}', this app reads '{FORMAT}'.")
-    models = {}
-    if MODEL in names:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "model.keras"
-            path.write_bytes(archive.read(MODEL))
-            models["lstm"] = load_keras(path)
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        found = manifest.get("format") if isinstance(manifest, dict) else type(manifest).__name__
+        raise DataError(f"This bundle has format '{str(found)[:40]}', this app reads '{FORMAT}'.")
     try:
-        return rebuild(manifest["run"], manifest["results"], models, run_id=None, created=None)
-    except (KeyError, TypeError, ValueError) as error:
-        raise DataError(f"This bundle is incomplete or damaged ({type(error).__name__}: {error}). Export the run again.") from None
+        networks = {key: load_network_bytes(archive.read(network_member(key)))
+                    for key in manifest["results"] if network_member(key) in names}
+        return rebuild(manifest["run"], manifest["results"], networks, run_id=None, created=None)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        if isinstance(error, DataError):
+            raise
+        raise DataError(f"This bundle is incomplete or damaged ({type(error).__name__}: {str(error)[:120]}). Export the run again.") from None

@@ -8,7 +8,6 @@ run ids only, never from anything a user typed.
 from __future__ import annotations
 
 import json
-import math
 import os
 import sqlite3
 import time
@@ -16,15 +15,11 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from core.data import CleanSeries
 from core.errors import DataError
-from core.evaluation.holdout import Evaluation, ModelResult, ModelSpec
-from core.evaluation.metrics import Undefined
-from core.models.base import Forecast
-from core.runs.records import Dataset, TrainingRun
+from core.runs.codec import num, rebuild, result_to_json, run_payload
+from core.runs.records import TrainingRun
 
 SCHEMA_VERSION = 1
 SCHEMA = """
@@ -43,112 +38,6 @@ CREATE TABLE IF NOT EXISTS results (
 
 def data_dir() -> Path:
     return Path(os.environ.get("LSTM_LENS_HOME") or Path.home() / ".lstm-lens")
-
-
-# ------------------------------------------------------------------ (de)serialising
-def _num(value):
-    if isinstance(value, Undefined):
-        return {"undefined": value.reason}
-    value = float(value)
-    return None if math.isnan(value) else value
-
-
-def _unnum(value):
-    if isinstance(value, dict) and "undefined" in value:
-        return Undefined(value["undefined"])
-    return float("nan") if value is None else float(value)
-
-
-def series_to_json(y: pd.Series) -> dict:
-    return {"name": str(y.name), "freq": y.index.freqstr, "start": y.index[0].isoformat(), "values": [_num(v) for v in y.to_numpy()]}
-
-
-def series_from_json(data: dict) -> pd.Series:
-    index = pd.date_range(data["start"], periods=len(data["values"]), freq=data["freq"]).as_unit("ns")
-    return pd.Series([_unnum(v) for v in data["values"]], index=index, name=data["name"], dtype=float)
-
-
-def clean_to_json(clean: CleanSeries) -> dict:
-    cov = None
-    if clean.covariates is not None:
-        cov = {str(c): series_to_json(clean.covariates[c].rename(c)) for c in clean.covariates.columns}
-    return {"y": series_to_json(clean.y), "covariates": cov, "freq": clean.freq, "season": clean.season,
-            "report": list(clean.report), "log": clean.log, "season_options": list(clean.season_options)}
-
-
-def clean_from_json(data: dict) -> CleanSeries:
-    cov = None
-    if data.get("covariates"):
-        cov = pd.DataFrame({name: series_from_json(s) for name, s in data["covariates"].items()})
-    return CleanSeries(y=series_from_json(data["y"]), covariates=cov, freq=data["freq"], season=int(data["season"]),
-                       report=tuple(data["report"]), log=bool(data["log"]), season_options=tuple(data["season_options"]))
-
-
-def forecast_to_json(f: Forecast) -> dict:
-    return {"index": [t.isoformat() for t in f.index], "freq": f.index.freqstr, "mean": f.mean.tolist(), "lower": f.lower.tolist(),
-            "upper": f.upper.tolist(), "model": f.model, "level": f.level}
-
-
-def forecast_from_json(d: dict) -> Forecast:
-    index = pd.DatetimeIndex(pd.to_datetime(d["index"]).as_unit("ns"), freq=d.get("freq"))
-    return Forecast(index, np.asarray(d["mean"], float), np.asarray(d["lower"], float), np.asarray(d["upper"], float), d["model"], d["level"])
-
-
-def result_to_json(r: ModelResult) -> dict:
-    out = {"key": r.key, "label": r.label, "metrics": {k: _num(v) for k, v in r.metrics.items()},
-           "fit_seconds": _num(r.fit_seconds), "predict_seconds": _num(r.predict_seconds),
-           "description": r.description, "error": r.error, "notes": r.notes if r.error is None else "",
-           "forecast": forecast_to_json(r.forecast) if r.forecast is not None else None}
-    if r.key == "lstm" and r.error is None and r.model is not None:
-        out["lstm_state"] = r.model.state()
-    return out
-
-
-def run_payload(run: TrainingRun) -> dict:
-    return {"dataset": {"name": run.dataset.name, "digest": run.dataset.digest, "settings": run.dataset.settings,
-                        "clean": clean_to_json(run.dataset.clean)},
-            "specs": [{"key": s.key, "params": s.params} for s in run.specs],
-            "test_size": run.test_size, "horizon": run.horizon, "season": run.season, "level": run.level,
-            "log": run.evaluation.log}
-
-
-def _jsonable(value):
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.floating, float)):
-        return _num(value)
-    return value
-
-
-def rebuild(payload: dict, results: dict[str, dict], models: dict[str, object], run_id: str, created: float) -> TrainingRun:
-    """A TrainingRun from stored JSON and loaded Keras models, with no retraining."""
-    from core.models.lstm import restore
-
-    ds = payload["dataset"]
-    clean = clean_from_json(ds["clean"])
-    test_size = int(payload["test_size"])
-    train, test = clean.y.iloc[:-test_size], clean.y.iloc[-test_size:]
-    log = bool(payload.get("log"))
-    out: dict[str, ModelResult] = {}
-    for key, r in results.items():
-        result = ModelResult(key=r["key"], label=r["label"], metrics={k: _unnum(v) for k, v in r["metrics"].items()},
-                             fit_seconds=_unnum(r["fit_seconds"]), predict_seconds=_unnum(r["predict_seconds"]),
-                             description=r["description"], error=r["error"], notes=r.get("notes", ""),
-                             forecast=forecast_from_json(r["forecast"]) if r.get("forecast") else None)
-        if key == "lstm" and key in models and r.get("lstm_state"):
-            cov_train = clean.covariates.iloc[:-test_size] if clean.covariates is not None else None
-            result.model = restore(r["lstm_state"], models[key], train, cov_train)
-        out[key] = result
-    evaluation = Evaluation(train=np.exp(train) if log else train, actual=np.exp(test) if log else test,
-                            season=int(payload["season"]), level=float(payload["level"]), results=out, log=log)
-    dataset = Dataset(name=ds["name"], digest=ds["digest"], clean=clean, settings=ds["settings"])
-    specs = [ModelSpec(s["key"], s["params"]) for s in payload["specs"]]
-    return TrainingRun(dataset=dataset, specs=specs, evaluation=evaluation, test_size=test_size, horizon=int(payload["horizon"]),
-                       season=int(payload["season"]), level=float(payload["level"]), run_id=run_id, created=created)
 
 
 def _pid_alive(pid: int | None) -> bool:
@@ -214,27 +103,26 @@ class RunStore:
 
     def finish(self, run_id: str, run: TrainingRun, seconds: float) -> None:
         """Write every result and model file, then mark the run finished, in one transaction."""
+        from core.models.keras_training import save_network
+
         files: dict[str, str] = {}
-        for key, result in run.evaluation.results.items():
-            if key == "lstm" and result.error is None and result.model is not None:
-                name = f"{run_id}-{key}.keras"
-                tmp = self.models / f".{name}.partial.keras"
-                result.model.model_.save(tmp)
-                os.replace(tmp, self.models / name)
-                files[key] = name
+        for key, result in run.evaluation.ok().items():
+            if result.model is not None and result.model.network() is not None:
+                files[key] = f"{run_id}-{key}.keras"
+                save_network(result.model.network(), self.models / files[key])
         board = run.evaluation.leaderboard()
         best = board.iloc[0] if len(board) and board.iloc[0]["status"] == "ok" else None
-        lstm = run.evaluation.results.get("lstm")
-        device = lstm.model.device_ if lstm is not None and lstm.error is None and lstm.model is not None else "cpu"
+        looked_inside = run.evaluation.inspectable()
+        device = looked_inside.model.training_.device if looked_inside is not None else "cpu"
         with self._connect() as db:
             db.execute("BEGIN IMMEDIATE")
             try:
                 for key, result in run.evaluation.results.items():
                     db.execute("INSERT OR REPLACE INTO results VALUES (?,?,?,?)",
-                               (run_id, key, json.dumps(_jsonable(result_to_json(result))), files.get(key)))
+                               (run_id, key, json.dumps(result_to_json(result)), files.get(key)))
                 db.execute("UPDATE runs SET status='finished', finished=?, best_model=?, best_mase=?, device=?, seconds=?, payload=? WHERE id=?",
-                           (time.time(), None if best is None else best["model"], None if best is None else _num(best["MASE"]),
-                            device, seconds, json.dumps(_jsonable(run_payload(run))), run_id))
+                           (time.time(), None if best is None else best["model"], None if best is None else num(best["MASE"]),
+                            device, seconds, json.dumps(run_payload(run)), run_id))
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -259,7 +147,7 @@ class RunStore:
         return frame.drop(columns=["pid", "finished"])
 
     def load(self, run_id: str) -> TrainingRun:
-        from core.models.lstm import load_keras
+        from core.models.keras_training import load_network
 
         with self._connect() as db:
             row = db.execute("SELECT status, payload, created FROM runs WHERE id=?", (run_id,)).fetchone()
@@ -269,13 +157,8 @@ class RunStore:
                 raise DataError(f"Run {run_id} did not finish ({row[0]}); only finished runs can be reopened.")
             results = {key: (json.loads(payload), file) for key, payload, file in
                        db.execute("SELECT model_key, payload, model_file FROM results WHERE run_id=?", (run_id,))}
-        models = {key: load_keras(self.models / file) for key, (_, file) in results.items() if file}
-        return rebuild(json.loads(row[1]), {k: v[0] for k, v in results.items()}, models, run_id, row[2])
-
-    def model_path(self, run_id: str, key: str = "lstm") -> Path | None:
-        with self._connect() as db:
-            row = db.execute("SELECT model_file FROM results WHERE run_id=? AND model_key=?", (run_id, key)).fetchone()
-        return self.models / row[0] if row and row[0] else None
+        networks = {key: load_network(self.models / file) for key, (_, file) in results.items() if file}
+        return rebuild(json.loads(row[1]), {k: v[0] for k, v in results.items()}, networks, run_id, row[2])
 
     def delete(self, run_id: str) -> None:
         with self._connect() as db:

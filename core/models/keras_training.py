@@ -1,0 +1,164 @@
+"""The one place both LSTMs build, seed, fit, time, save and load Keras networks.
+
+Keras (and so TensorFlow) is imported here only when a network is trained or loaded, never at
+module import. The code is Keras 3 and backend-neutral: the same fit runs on TensorFlow (the
+default), JAX or PyTorch, on a CPU or a GPU.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from core.errors import DataError
+from core.models.base import no_progress
+
+
+def keras_module():
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import keras
+
+    return keras
+
+
+def seed_everything(keras, seed: int) -> None:
+    """The same seed and settings give the same network (op determinism on TensorFlow)."""
+    keras.utils.set_random_seed(int(seed))
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        try:
+            tf.config.experimental.enable_op_determinism()
+        except (AttributeError, RuntimeError):
+            pass
+
+
+def epoch_report(keras, total: int, label: str, on_progress=no_progress, on_epoch=None):
+    """A Keras callback keeping each epoch's loss, validation loss and seconds; it stops training on a NaN loss."""
+
+    class Report(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.history = {"loss": [], "val_loss": []}
+            self.seconds: list[float] = []
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self._t = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.seconds.append(time.perf_counter() - self._t)
+            logs = logs or {}
+            loss, val = float(logs.get("loss", np.nan)), float(logs.get("val_loss", np.nan))
+            if not np.isfinite(loss):
+                self.model.stop_training = True
+            self.history["loss"].append(loss)
+            self.history["val_loss"].append(val)
+            on_progress((epoch + 1) / total, f"{label} epoch {epoch + 1}/{total}: loss {loss:.4f}, validation {val:.4f}")
+            if on_epoch:
+                on_epoch(epoch + 1, {"loss": loss, "val_loss": val})
+
+    return Report()
+
+
+@dataclass
+class Training:
+    """What one fit did: per-epoch losses, timings and where it ran."""
+
+    history: dict = field(default_factory=lambda: {"loss": [], "val_loss": []})
+    epoch_seconds: float = float("nan")   # median seconds per epoch
+    seconds: float = float("nan")         # the whole fit
+    device: str = "cpu:0"
+
+    @property
+    def epochs_run(self) -> int:
+        return len(self.history.get("loss", []))
+
+    @property
+    def best_epoch(self) -> int:
+        val = self.history.get("val_loss") or []
+        return int(np.nanargmin(val)) + 1 if val and np.isfinite(val).any() else 0
+
+
+def train_network(build, inputs, targets, validation, *, epochs: int, patience: int, batch_size: int, seed: int = 0,
+                  device: str | None = None, warm_up: int = 0, label: str = "LSTM", on_progress=no_progress, on_epoch=None):
+    """Seed, build (``build()`` returns a compiled network), fit with early stopping on the validation loss
+    (best weights restored, not before ``warm_up`` epochs), refuse a diverged fit.
+    Returns the network, its predictions for the validation inputs and a Training."""
+    keras = keras_module()
+    seed_everything(keras, seed)
+    device = device or "cpu:0"
+    report = epoch_report(keras, epochs, label, on_progress, on_epoch)
+    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True, start_from_epoch=warm_up)
+    started = time.perf_counter()
+    with keras.device(device):
+        network = build()
+        network.fit(inputs, targets, validation_data=validation, epochs=epochs, batch_size=batch_size,
+                    shuffle=True, verbose=0, callbacks=[report, stop])
+        if not np.all(np.isfinite(report.history["loss"])):
+            raise DataError(f"{label} training diverged (the loss became NaN or infinite). "
+                            "Lower the learning rate or log-transform the series.")
+        predicted = predict_network(network, validation[0])
+    training = Training(history=report.history, seconds=time.perf_counter() - started, device=device,
+                        epoch_seconds=float(np.median(report.seconds)) if report.seconds else float("nan"))
+    return network, predicted, training
+
+
+def predict_network(network, inputs, device: str | None = None) -> np.ndarray:
+    keras = keras_module()
+    if device is None:
+        return np.asarray(keras.ops.convert_to_numpy(network(inputs, training=False)), dtype=float)
+    with keras.device(device):
+        return np.asarray(keras.ops.convert_to_numpy(network(inputs, training=False)), dtype=float)
+
+
+def conformal_width(abs_residuals: np.ndarray, level: float) -> np.ndarray:
+    """Split-conformal half-width per horizon step from |validation residuals| (N, H)."""
+    n = abs_residuals.shape[0]
+    rank = min(1.0, np.ceil((n + 1) * level) / n)
+    return np.quantile(abs_residuals, rank, axis=0, method="higher")
+
+
+# ---------------------------------------------------------------------- files
+def save_network(network, path: Path) -> None:
+    """Write a .keras file whole or not at all (a temporary name, then a rename)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.partial.keras")
+    network.save(tmp)
+    os.replace(tmp, path)
+
+
+def network_bytes(network) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "network.keras"
+        network.save(path)
+        return path.read_bytes()
+
+
+def load_network_bytes(data: bytes):
+    """A network from .keras bytes (an upload or a bundle member); never under a name the user chose."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "uploaded.keras"
+        path.write_bytes(data)
+        return load_network(path)
+
+
+def load_network(path) -> object:
+    """Load a .keras file with safe_mode on: a model carrying code (Lambda layers) is refused with a sentence."""
+    if not zipfile.is_zipfile(path):
+        raise DataError("This file is not a readable .keras model (it is not a Keras archive; it may be damaged or renamed). Export it again.")
+    keras = keras_module()
+    try:
+        return keras.saving.load_model(str(path), safe_mode=True, compile=False)
+    except ValueError as error:
+        text = str(error)
+        if "Lambda" in text or "safe_mode" in text or "unsafe" in text.lower():
+            raise DataError("This model contains code (a Lambda layer) and was refused: safe mode never runs code from an uploaded file. "
+                            "Rebuild it without Lambda layers.") from None
+        raise DataError(f"This .keras file could not be loaded ({text.splitlines()[0][:160]}). Check that it is a Keras 3 model file.") from None
+    except Exception as error:  # zipfile.BadZipFile, OSError, KeyError, h5 errors among others
+        raise DataError(f"This file is not a readable .keras model ({type(error).__name__}); it may be damaged. Export it again.") from None

@@ -1,0 +1,136 @@
+"""One training run end to end, the same for the Train page, the Runs page's imports, the Learn page and the CLI.
+
+start in the store -> fit and score every model (core.evaluation) -> finish in the store (or mark
+it failed), so a run is either whole in the history or marked, never half-written.
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+import pandas as pd
+
+from core.errors import DataError
+from core.evaluation.holdout import Evaluation, ModelResult, ModelSpec, check_split, fit_predict, holdout, score, split
+from core.models import LSTM, REGISTRY
+from core.models.base import Forecast, no_progress
+from core.runs.records import Dataset, TrainingRun
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    test_size: int
+    horizon: int
+    season: int
+    level: float = 0.9
+
+
+def check_request(dataset: Dataset, specs: list[ModelSpec], settings: RunSettings) -> None:
+    """What a user can get wrong before any model is fitted, each with a sentence."""
+    if not specs:
+        raise DataError("Choose at least one model.")
+    unknown = [s.key for s in specs if s.key not in REGISTRY]
+    if unknown:
+        raise DataError(f"Unknown model(s) {', '.join(unknown)}; choose from {', '.join(REGISTRY)}.")
+    check_split(len(dataset.clean.y), int(settings.test_size))
+    seasonal = [REGISTRY[s.key].label for s in specs if REGISTRY[s.key].needs_season]
+    if seasonal and settings.season < 2:
+        raise DataError(f"{', '.join(seasonal)} needs a season of at least 2 steps; set a season or leave that model out.")
+
+
+def train_run(dataset: Dataset, specs: list[ModelSpec], settings: RunSettings, *, store=None,
+              on_model_progress=None, on_epoch=None) -> TrainingRun:
+    """Fit and score every model on the dataset's holdout; with a store, the run is saved (or marked failed)."""
+    check_request(dataset, specs, settings)
+    run_id = store.start(dataset.name, dataset.digest, [s.key for s in specs]) if store is not None else None
+    started = time.perf_counter()
+    clean = dataset.clean
+    try:
+        evaluation = holdout(clean.y, specs, int(settings.test_size), season=int(settings.season), level=settings.level,
+                             covariates=clean.covariates, season_options=clean.season_options, log=clean.log,
+                             on_model_progress=on_model_progress, on_epoch=on_epoch)
+    except BaseException as error:  # the run is marked, never left half-written
+        if store is not None:
+            store.fail(run_id, f"{type(error).__name__}: {error}")
+        raise
+    run = TrainingRun(dataset=dataset, specs=list(specs), evaluation=evaluation, test_size=int(settings.test_size),
+                      horizon=int(settings.horizon), season=int(settings.season), level=settings.level)
+    if store is not None:
+        store.finish(run_id, run, seconds=time.perf_counter() - started)
+    return run
+
+
+def save_imported(run: TrainingRun, store) -> str:
+    """A run from a bundle goes into the history like a trained one; returns its new id."""
+    run_id = store.start(run.dataset.name, run.dataset.digest, [s.key for s in run.specs])
+    store.finish(run_id, run, seconds=0.0)
+    return run_id
+
+
+def forecast_future(run: TrainingRun, on_progress=no_progress) -> tuple[dict[str, Forecast], dict[str, str]]:
+    """Refit every model that finished on all the data and forecast ``run.horizon`` steps past its end.
+
+    Returns the forecasts by model key and, for models that failed now, their sentences."""
+    clean = run.dataset.clean
+    keys = run.evaluation.ok()
+    specs = [s for s in run.specs if s.key in keys]
+    forecasts, errors = {}, {}
+    for i, spec in enumerate(specs):
+        on_progress(i / max(len(specs), 1), f"Refitting {spec.label}")
+        result = fit_predict(spec, clean.y, clean.covariates, run.horizon, season=run.season, level=run.level,
+                             season_options=clean.season_options, log=clean.log)
+        if result.error:
+            errors[spec.key] = result.error
+        else:
+            forecasts[spec.key] = result.forecast
+    on_progress(1.0, "Done")
+    return forecasts, errors
+
+
+def adopt_network(network, dataset: Dataset, level: float = 0.9) -> TrainingRun:
+    """Score an uploaded Keras LSTM on the current series as if it had been trained here (its last points held out)."""
+    from core.models.lstm import adopt
+
+    clean = dataset.clean
+    horizon = int(network.output_shape[-1])
+    part = split(clean.y, horizon, clean.covariates)
+    model = adopt(network, part.train, part.cov_train, clean.season, level)
+    forecast = model.predict(horizon)
+    result = ModelResult(LSTM, REGISTRY[LSTM].label, forecast=forecast, model=model,
+                         description=f"uploaded model, lookback {model.lookback_}, horizon {horizon}",
+                         metrics=score(forecast, part.actual, part.insample, clean.season, level), fit_seconds=0.0, predict_seconds=0.0)
+    evaluation = Evaluation(train=part.train, actual=part.actual, season=clean.season, level=level, results={LSTM: result})
+    return TrainingRun(dataset=dataset, specs=[ModelSpec(LSTM)], evaluation=evaluation, test_size=horizon,
+                       horizon=horizon, season=clean.season, level=level)
+
+
+def sample_dataset(key: str) -> Dataset:
+    """A bundled sample, read and cleaned with the detected columns and default settings."""
+    from core.data import detect_columns, read_table, to_series
+    from core.data.samples import get_sample
+
+    sample = get_sample(key)
+    data = sample.read_bytes()
+    frame = read_table(data, sample.file)
+    guess = detect_columns(frame)
+    settings = {"date": guess.date, "target": guess.target}
+    return Dataset(name=sample.file, digest=hashlib.sha256(data).hexdigest()[:16], clean=to_series(frame, **settings),
+                   settings=settings)
+
+
+def example_run() -> TrainingRun:
+    """The Learn page's example when the user has trained no LSTM: a small LSTM on the airline sample."""
+    dataset = sample_dataset("airline")
+    spec = ModelSpec(LSTM, {"units": 16, "epochs": 60, "patience": 10})
+    return train_run(dataset, [spec], RunSettings(test_size=12, horizon=12, season=12))
+
+
+def future_frame(forecasts: dict[str, Forecast]) -> pd.DataFrame:
+    """Future forecasts of every model in one long table (date, model, mean, lower, upper)."""
+    frames = []
+    for forecast in forecasts.values():
+        frame = forecast.to_frame().reset_index()
+        frame.columns = ["date", "model", "mean", "lower", "upper"]
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["date", "model", "mean", "lower", "upper"])

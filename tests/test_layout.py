@@ -1,0 +1,120 @@
+"""The shape of the code the architecture promises: layers, no cycles, thin pages, keys from the registry."""
+import ast
+from pathlib import Path
+
+import pytest
+
+from core.models import REGISTRY
+
+ROOT = Path(__file__).resolve().parent.parent
+CORE = ROOT / "core"
+
+# Lower layers never import higher ones; modules of one layer may import each other (without cycles).
+LAYERS = {
+    "core.errors": 0,
+    "core.data": 1,
+    "core.models": 2,
+    "core.evaluation": 3, "core.lens": 3, "core.charts": 3,
+    "core.runs": 4, "core.batch": 4,
+    "core.training": 5,
+    "core.__main__": 6,
+}
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imports(path: Path) -> set[str]:
+    """Every module a file imports, at the top or inside a function (lazy imports count too)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def core_files() -> dict[str, Path]:
+    return {module_name(p): p for p in CORE.rglob("*.py")}
+
+
+def layer_of(module: str) -> int | None:
+    matches = [prefix for prefix in LAYERS if module == prefix or module.startswith(prefix + ".")]
+    return LAYERS[max(matches, key=len)] if matches else None
+
+
+def core_graph() -> dict[str, set[str]]:
+    modules = core_files()
+    return {name: {m for m in imports(path) if m in modules and m != name} for name, path in modules.items()}
+
+
+def test_every_core_module_has_a_layer():
+    assert [m for m in core_files() if m != "core" and layer_of(m) is None] == []
+
+
+def test_no_import_goes_from_a_lower_layer_to_a_higher_one():
+    upward = [(a, b) for a, targets in core_graph().items() if a != "core" for b in targets
+              if b != "core" and layer_of(b) > layer_of(a)]
+    assert upward == []
+
+
+def test_no_import_cycles():
+    graph = core_graph()
+    state: dict[str, int] = {}
+    cycles = []
+
+    def visit(node, path):
+        state[node] = 1
+        for nxt in graph.get(node, ()):
+            if state.get(nxt) == 1:
+                cycles.append(path[path.index(nxt):] + [nxt])
+            elif nxt not in state:
+                visit(nxt, path + [nxt])
+        state[node] = 2
+
+    for node in graph:
+        if node not in state:
+            visit(node, [node])
+    assert cycles == []
+
+
+def test_core_never_imports_streamlit_or_the_ui():
+    offenders = {name: sorted(m for m in imports(path) if m.split(".")[0] in ("streamlit", "ui", "pages"))
+                 for name, path in core_files().items()}
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_core_top_level_stays_small():
+    modules = [p.name for p in CORE.glob("*.py")]
+    packages = sorted(p.name for p in CORE.iterdir() if (p / "__init__.py").exists())
+    assert len(modules) <= 8, modules
+    assert packages == ["batch", "charts", "data", "evaluation", "lens", "models", "runs"]
+
+
+@pytest.mark.parametrize("page", sorted((ROOT / "pages").glob("*.py")), ids=lambda p: p.name)
+def test_pages_are_thin(page):
+    assert len(page.read_text(encoding="utf-8").splitlines()) <= 200
+
+
+def model_key_literals(path: Path) -> list[str]:
+    """String constants that are exactly a registered model key."""
+    return [node.value for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in REGISTRY]
+
+
+@pytest.mark.parametrize("path", [*sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py")),
+                                  CORE / "__main__.py", CORE / "training.py"], ids=lambda p: p.name)
+def test_pages_and_cli_take_model_keys_from_the_registry(path):
+    assert model_key_literals(path) == []
+
+
+def test_app_only_configures_and_navigates():
+    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
+    calls = {node.func.attr for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)}
+    assert {"set_page_config", "navigation", "run"} <= calls

@@ -1,0 +1,63 @@
+"""The Batch page's results: the M4-style leaderboard, how errors spread over the series, and any series' chart."""
+import streamlit as st
+
+from core.charts.batch import error_distribution_chart, held_out_chart
+from core.charts.common import model_colors
+from core.runs.exports import safe_csv
+from ui.state import plain
+
+
+def show_result(result):
+    ok = result.metrics[result.metrics["error"] == ""]
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric("Series forecast", f"{ok['unique_id'].nunique():,}")
+    m2.metric("Skipped", f"{len(result.skipped):,}")
+    m3.metric("Wall time", f"{result.seconds:.1f} s")
+    m4.metric("Ran on", result.scheduler)
+
+    st.subheader("Leaderboard (means over the series)")
+    st.caption("sMAPE and MASE are averaged over the series, as in M4; OWA divides each by Naive2's and averages the two "
+               "(below 1 beats Naive2). fit s is the total fitting time over all series.")
+    st.dataframe(result.summary.style.format({"sMAPE": "{:.3f}", "MASE": "{:.3f}", "OWA": "{:.3f}", "fit s": "{:.1f}"}),
+                 hide_index=True, width="stretch")
+    for note in result.notes:
+        st.caption(plain(note))
+    failed = result.metrics[result.metrics["error"] != ""]
+    if len(failed):
+        with st.expander(f"{len(failed)} model fits failed; the other models' results stand"):
+            st.dataframe(failed[["unique_id", "model", "error"]], hide_index=True, width="stretch")
+    if len(result.skipped):
+        with st.expander(f"{len(result.skipped)} series skipped, with the reason"):
+            st.dataframe(result.skipped, hide_index=True, width="stretch")
+
+    if ok.empty:
+        return
+    st.subheader("How errors spread over the series")
+    metric = st.radio("Metric", ["MASE", "sMAPE"], horizontal=True, key="batch_metric")
+    order = [m for m in result.summary["model"]]
+    event = st.plotly_chart(error_distribution_chart(result.metrics, metric, order), on_select="rerun", selection_mode="points",
+                            key="batch_points", config={"displaylogo": False})
+    clicked = [p.get("customdata") for p in (event.selection.points if event else []) if p.get("customdata")]
+
+    st.subheader("Every series")
+    wide = ok.pivot_table(index="unique_id", columns="model", values="MASE", sort=False)[order]
+    wide.insert(0, "best model", wide.idxmin(axis=1))
+    table = st.dataframe(wide.reset_index().rename(columns={"unique_id": "series"}), hide_index=True, width="stretch", height=300,
+                         on_select="rerun", selection_mode="single-row", key="batch_rows",
+                         column_config={m: st.column_config.NumberColumn(f"{m} MASE", format="%.3f") for m in order})
+    rows = table.selection.rows if table else []
+    series_ids = list(wide.index)
+    picked = clicked[-1] if clicked else (series_ids[rows[0]] if rows else None)
+    if picked is not None and picked in series_ids and picked != st.session_state.get("batch_last_pick"):
+        st.session_state["batch_last_pick"] = picked
+        st.session_state["batch_series"] = picked  # a click on the chart or a row opens that series below
+    sid = st.selectbox("Series to open", series_ids, key="batch_series")
+    shown = st.multiselect("Intervals", order, default=order[:1], key="batch_intervals")
+    st.plotly_chart(held_out_chart(result.history[sid], result.forecasts, sid, result.level, show_intervals=shown, tail=4 * result.horizon,
+                                 colors=model_colors(order)),
+                    config={"displaylogo": False})
+
+    d1, d2, d3 = st.columns(3)
+    d1.download_button("Summary (CSV)", safe_csv(result.summary), "batch_summary.csv", "text/csv")
+    d2.download_button("Per-series metrics (CSV)", safe_csv(result.metrics), "batch_metrics.csv", "text/csv")
+    d3.download_button("Forecasts (CSV)", safe_csv(result.forecasts), "batch_forecasts.csv", "text/csv")
