@@ -41,14 +41,17 @@ def _batch_models(text: str) -> list[str]:
     return _keys(text, list(REGISTRY))
 
 
-def _read(path: str):
+def _read(path: str, decimal: str | None = None):
     from core.data import read_table
     from core.errors import DataError
 
     file = Path(path)
     if not file.is_file():
         raise DataError(f"There is no file '{path}'. Check the path.")
-    return read_table(file.read_bytes(), file.name)
+    frame = read_table(file.read_bytes(), file.name, decimal)
+    for note in frame.attrs.get("read_notes", []):
+        print(f"  reading: {note}", file=sys.stderr)
+    return frame
 
 
 def _out_dir(path: str) -> Path:
@@ -71,7 +74,7 @@ def cmd_forecast(args) -> int:
     from core.runs.records import Dataset
     from core.training import RunSettings, forecast_future, future_frame, train_run
 
-    frame = _read(args.file)
+    frame = _read(args.file, args.decimal)
     guess = detect_columns(frame)
     date = args.date or guess.date
     target = args.target or guess.target
@@ -111,7 +114,7 @@ def cmd_batch(args) -> int:
     from core.runs.exports import safe_csv
 
     scheduler = check_scheduler(args.scheduler)
-    frame = _read(args.file)
+    frame = _read(args.file, args.decimal)
     guess = detect_columns(frame)
     columns = (args.id or guess.id or "unique_id", args.date or guess.date or "ds", args.target or guess.target or "y")
     from core.models import GLOBAL_LSTM
@@ -157,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--level", type=float, default=0.9, help="prediction interval level (default 0.9)")
     f.add_argument("--future", action="store_true", help="also refit on all data and forecast past its end")
     f.add_argument("--out", default="out", help="output folder (default ./out)")
+    f.add_argument("--decimal", choices=[".", ","], help="decimal mark of a text file (detected per column when not given)")
     f.set_defaults(run=cmd_forecast)
     b = sub.add_parser("batch", help="many series in long format (unique_id, ds, y): per-series metrics and M4-style means")
     b.add_argument("file")
@@ -172,6 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--embedding", type=int, default=0, help=f"{GLOBAL_LSTM}: size of a learned per-series vector (0 = none)")
     b.add_argument("--level", type=float, default=0.9)
     b.add_argument("--out", default="out")
+    b.add_argument("--decimal", choices=[".", ","], help="decimal mark of a text file (detected per column when not given)")
     b.set_defaults(run=cmd_batch)
     return parser
 

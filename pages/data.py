@@ -54,8 +54,10 @@ else:
         st.stop()
     data, filename = upload.getvalue(), upload.name
 
+DECIMAL_MARKS = {"auto": "detect", ".": "point (1,234.5)", ",": "comma (1.234,5)"}
+decimal = st.session_state.get("decimal_mark", "auto")  # the widget sits under Cleaning options
 try:
-    frame, guess = load_table(data, filename)
+    frame, guess = load_table(data, filename, None if decimal == "auto" else decimal)
 except DataError as error:
     stop_keeping_earlier(error)
 
@@ -92,7 +94,10 @@ with st.expander("Cleaning options"):
     resample = o2.selectbox("Off-grid timestamps", DUPLICATE_RULES, help="Aggregation used when timestamps do not sit on one regular grid.")
     fill = o3.selectbox("Gaps", FILL_RULES, help="interpolate: straight line between neighbours; ffill: repeat the last value; leave: keep gaps.")
     freq = o4.text_input("Frequency", "", placeholder="auto", help="Leave empty to detect. Otherwise a pandas alias: h, 30min, D, W, MS, QS …")
-    log = st.checkbox("Log transform", help="Model log(value); useful for growth with seasonality that scales with the level. Needs positive values.")
+    d1, d2 = st.columns([1, 3])
+    d1.selectbox("Decimal mark", list(DECIMAL_MARKS), format_func=DECIMAL_MARKS.get, key="decimal_mark",
+                 help="How text files write decimals. Detected per column from numbers that can be read only one way.")
+    log = d2.checkbox("Log transform", help="Model log(value); useful for growth with seasonality that scales with the level. Needs positive values.")
 
 settings = dict(date=date_col, target=target, id_column=id_col, series_id=series_id, covariates=tuple(covariates),
                 duplicates=duplicates, freq=freq.strip() or None, resample=resample, fill=fill, log=log)

@@ -12,6 +12,7 @@ import zipfile
 
 import pandas as pd
 
+from core.data.numbers import decimal_mark
 from core.errors import DataError
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".dat")
@@ -24,8 +25,10 @@ MAX_COLUMNS = 2000
 
 
 # --------------------------------------------------------------------------- reading
-def read_table(data: bytes, filename: str) -> pd.DataFrame:
+def read_table(data: bytes, filename: str, decimal: str | None = None) -> pd.DataFrame:
     """Parse an uploaded file into a DataFrame.
+
+    ``decimal`` is the decimal mark of text files ('.' or ','); None detects it per column.
 
     Text files keep every cell as a string so that later steps can say exactly
     which cells were not numbers; Excel and Parquet keep their own types.
@@ -50,7 +53,7 @@ def read_table(data: bytes, filename: str) -> pd.DataFrame:
     elif kind == "parquet":
         frame = _read_parquet(data, name)
     elif kind == "text":
-        frame, text_notes = _read_text(data, name)
+        frame, text_notes = _read_text(data, name, decimal)
         notes.extend(text_notes)
     else:
         raise DataError(
@@ -133,7 +136,7 @@ def _sniff_delimiter(lines: list[str]) -> str | None:
     return best
 
 
-def _read_text(data: bytes, name: str) -> tuple[pd.DataFrame, list[str]]:
+def _read_text(data: bytes, name: str, decimal: str | None = None) -> tuple[pd.DataFrame, list[str]]:
     text, encoding = _decode(data, name)
     notes = [] if encoding == "UTF-8" else [f"Read as {encoding} text."]
     if data.startswith(b"\xef\xbb\xbf"):
@@ -175,9 +178,15 @@ def _read_text(data: bytes, name: str) -> tuple[pd.DataFrame, list[str]]:
             f"The file '{name}' reads as prose, not a table: its lines are sentences rather than rows of values. "
             "Upload a table with a header row and one row per time step."
         )
-    decimal_comma = [c for c in frame.columns if _uses_decimal_comma(frame[c], delimiter)]
-    if decimal_comma:
-        notes.append("Decimal commas were read in: " + ", ".join(f"'{c}'" for c in decimal_comma[:5]) + ".")
+    if decimal in (".", ","):
+        decimal_comma = list(frame.columns) if decimal == "," else []
+        notes.append(f"Decimal mark '{decimal}', as chosen.")
+    else:
+        marks = {c: decimal_mark(frame[c], c, delimiter) for c in frame.columns}
+        decimal_comma = [c for c, m in marks.items() if m.comma]
+        notes.extend(m.note for m in marks.values() if m.note)
+        if decimal_comma:
+            notes.append("Decimal commas were read in: " + ", ".join(f"'{c}'" for c in decimal_comma[:5]) + ".")
     frame.attrs["decimal_comma"] = decimal_comma
     return frame, notes
 
@@ -190,19 +199,6 @@ def _looks_like_prose(frame: pd.DataFrame) -> bool:
     cells += [str(c) for c in frame.columns if not str(c).startswith("Unnamed")]
     wordy = sum(1 for v in cells if len(v.split()) >= 4)
     return wordy >= max(1, len(cells) // 2)
-
-
-_EU_NUMBER = re.compile(r"^\s*[+-]?(\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d{1,2}|\d+,\d{4,})\s*$")
-_US_NUMBER = re.compile(r"^\s*[+-]?(\d{1,3}(,\d{3})+(\.\d+)?|\d+\.\d{1,2}|\d+\.\d{4,})\s*$")
-
-
-def _uses_decimal_comma(column: pd.Series, delimiter: str) -> bool:
-    sample = column.head(500).astype(str)
-    eu = int(sample.str.match(_EU_NUMBER).sum())
-    us = int(sample.str.match(_US_NUMBER).sum())
-    if eu == us == 0:
-        return delimiter == ";" and bool(sample.str.match(r"^\s*[+-]?\d+,\d+\s*$").any())
-    return eu > us
 
 
 def _read_excel(data: bytes, name: str) -> pd.DataFrame:
