@@ -38,7 +38,8 @@ def plain_keras(train_values, lookback, horizon, units, patience, epochs, seed=0
     n_val = max(1, round(n_windows * 0.2))
     n_train = n_windows - n_val
     scaling = Scaling.fit(train_values[: n_train + lookback + horizon - 1], None)
-    x, y, _ = training_pairs(train_values, None, lookback, horizon, scaling)
+    prepared, y = training_pairs(train_values, None, lookback, horizon, scaling)
+    x = prepared.x
     keras.utils.set_random_seed(seed)
     inputs = keras.Input(shape=(lookback, x.shape[-1]))
     model = keras.Model(inputs, keras.layers.Dense(horizon)(keras.layers.LSTM(units)(inputs)))
@@ -54,8 +55,8 @@ def plain_keras(train_values, lookback, horizon, units, patience, epochs, seed=0
 
     model.fit(x[:n_train], y[:n_train], validation_data=(x[n_train:], y[n_train:]), epochs=epochs, verbose=0,
               callbacks=[Clock(), keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True)])
-    window, anchor = input_windows(train_values[-lookback:], None, lookback, scaling)
-    forecast = np.asarray(model(window, training=False))[0] * scaling.scale + anchor[0]
+    last = input_windows(train_values[-lookback:], None, lookback, horizon, scaling)
+    forecast = last.to_values(np.asarray(model(last.x, training=False)))[0]
     return float(np.median(times)), len(times), forecast
 
 

@@ -90,10 +90,10 @@ def forecast_future(run: TrainingRun, on_progress=no_progress) -> tuple[dict[str
 
 def adopt_network(network, dataset: Dataset, level: float = 0.9) -> TrainingRun:
     """Score an uploaded Keras LSTM on the current series as if it had been trained here (its last points held out)."""
-    from core.models.lstm import adopt
+    from core.models.lstm import adopt, network_shape
 
     clean = dataset.clean
-    horizon = int(network.output_shape[-1])
+    horizon = network_shape(network)[1]
     part = split(clean.y, horizon, clean.covariates)
     model = adopt(network, part.train, part.cov_train, clean.season, level)
     forecast = model.predict(horizon)
@@ -106,7 +106,7 @@ def adopt_network(network, dataset: Dataset, level: float = 0.9) -> TrainingRun:
 
 
 def sample_dataset(key: str) -> Dataset:
-    """A bundled sample, read and cleaned with the detected columns and default settings."""
+    """A bundled sample, read and cleaned as the Data page does by default (detected columns, up to 6 covariates)."""
     from core.data import detect_columns, read_table, to_series
     from core.data.samples import get_sample
 
@@ -114,7 +114,8 @@ def sample_dataset(key: str) -> Dataset:
     data = sample.read_bytes()
     frame = read_table(data, sample.file)
     guess = detect_columns(frame)
-    settings = {"date": guess.date, "target": guess.target}
+    covariates = [c for c in guess.numeric if c not in (guess.target, guess.date)]
+    settings = {"date": guess.date, "target": guess.target, "covariates": tuple(covariates) if len(covariates) <= 6 else ()}
     return Dataset(name=sample.file, digest=hashlib.sha256(data).hexdigest()[:16], clean=to_series(frame, **settings),
                    settings=settings)
 

@@ -65,7 +65,7 @@ def settings(panel, frame, id_col, date_col, value_col):
                                  " ".join(f"{label(k)}: {REGISTRY[k].about}" for k in CHOICES))
     for key in models:
         if REGISTRY[key].needs_season and season < 2:
-            st.warning(f"{label(key)} needs a season of at least 2; with season 1 it will be listed as failed on every series.")
+            st.warning(f"{plain(label(key))} needs a season of at least 2; with season 1 it will be listed as failed on every series.")
     embedding = 0
     if GLOBAL_LSTM in models:
         embedding = 8 if st.checkbox("Give the global LSTM a series embedding", key="batch_embedding",
@@ -73,8 +73,8 @@ def settings(panel, frame, id_col, date_col, value_col):
                                           "the network can then treat series differently, at the cost of more to learn.") else 0
     for key in models:
         if REGISTRY[key].slow and not REGISTRY[key].panel:
-            st.warning(f"{label(key)} trains one network per series (about a minute each on 2 cores); "
-                       f"{label(GLOBAL_LSTM)} trains one for all.")
+            st.warning(f"{plain(label(key))} trains one network per series (about a minute each on 2 cores); "
+                       f"{plain(label(GLOBAL_LSTM))} trains one for all.")
     where_options = [LOCAL, SERIAL, "address"]
     where_labels = {LOCAL: f"Local Dask cluster ({local_workers()} worker processes)", SERIAL: "This process, one series after another",
                     "address": "A Dask scheduler (address)"}

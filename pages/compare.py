@@ -21,11 +21,11 @@ if not ok:
     st.stop()
 labels = [r.label for r in ok.values()]
 colors = model_colors(labels)
-st.caption(f"**{plain(run.dataset.name)}** · test part: last {run.test_size} points · interval {run.level:.0%} · season {run.season}")
+st.caption(f"**{plain(run.dataset.name)}** · test part: last {run.test_size:,} points · interval {run.level:.0%} · season {run.season:d}")
 
 for result in evaluation.results.values():
     if result.error:
-        st.warning(f"{result.label} is missing from the comparison: {result.error}")
+        st.warning(f"{plain(result.label)} is missing from the comparison: {plain(result.error)}")
 
 c1, c2 = st.columns([3, 1])
 show = c1.multiselect("Show intervals for", labels, default=[l for l in labels if l in (label(ARIMA), label(LSTM))][:2],
@@ -54,7 +54,7 @@ st.caption("Best first by MASE (error relative to the in-sample seasonal-naive e
            "coverage: closest to the target level. " + " ".join(notes))
 with st.expander("Model details"):
     for r in ok.values():
-        st.markdown(f"**{plain(r.label)}**: {plain(r.description) or '—'}" + (f"  \n*Warnings:* {plain(r.notes)}" if r.notes and "Traceback" not in r.notes else ""))
+        st.markdown(f"**{plain(r.label)}**: {plain(r.description or '—')}" + (f"  \n*Warnings:* {plain(r.notes)}" if r.notes and "Traceback" not in r.notes else ""))
 
 tab1, tab2, tab3, tab4 = st.tabs(["Error by step", "Residuals", "Backtest", "Future forecast"])
 with tab1:
@@ -87,12 +87,12 @@ with tab3:
             st.plotly_chart(charts.backtest_chart(rows, "MASE", colors), width="stretch", key="backtest_chart")
         st.download_button("Download backtest (CSV)", safe_csv(rows), "backtest.csv", "text/csv")
 with tab4:
-    st.caption(f"Refit every model on all {len(run.dataset.clean.y):,} points and forecast {run.horizon} steps past the end.")
+    st.caption(f"Refit every model on all {len(run.dataset.clean.y):,} points and forecast {run.horizon:,} steps past the end.")
     if st.button("Forecast the future"):
         bar = st.progress(0.0, text="Refitting")
         run.future, failed = forecast_future(run, on_progress=lambda f, m: bar.progress(f, text=m))
         for key, error in failed.items():
-            st.warning(f"{label(key)}: {error}")
+            st.warning(f"{plain(label(key))}: {plain(error)}")
     if run.future:
         full = np.exp(run.dataset.clean.y) if run.dataset.clean.log else run.dataset.clean.y
         st.plotly_chart(charts.forecast_chart(full.iloc[-10 * max(run.season, 12):], None, list(run.future.values()), set(show),

@@ -133,7 +133,7 @@ stats, parts, corr = explore_series(y, int(season))
 tab1, tab2, tab3 = st.tabs(["Decomposition", "Autocorrelation", "Summary"])
 with tab1:
     if parts is None:
-        st.info(f"STL needs at least two full seasons ({2 * season + 1} points) and no gaps; this series has {len(y)} points.")
+        st.info(f"STL needs at least two full seasons ({2 * season + 1:,} points) and no gaps; this series has {len(y)} points.")
     else:
         st.plotly_chart(charts.decomposition_chart(parts, int(season)), width="stretch", key="stl_chart")
 with tab2:

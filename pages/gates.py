@@ -14,18 +14,23 @@ st.title("Inside the LSTM")
 run = require_run()
 looked_inside = run.evaluation.inspectable()
 if looked_inside is None:
-    st.info(f"This run has no trained {label(LSTM)}. On **Train**, include the {label(LSTM)} model and train again.")
+    st.info(f"This run has no trained {plain(label(LSTM))}. On **Train**, include the {plain(label(LSTM))} model and train again.")
     st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
     st.stop()
 model = looked_inside.model
 clean = run.dataset.clean
 series, covariates = clean.y, clean.covariates
 n_train = len(run.evaluation.train)
-layers = gates.lstm_weights(model.network())
-unit_count = layers[0].units
 st.caption(f"**{plain(run.dataset.name)}** · {plain(model.describe())}" + (" · values on the log scale the model learned" if clean.log else ""))
+st.caption(plain(model.output_recipe()))
 
-c1, c2, c3 = st.columns(3)
+c0, c1, c2, c3 = st.columns(4)
+members = getattr(model, "members", 1)
+member = c0.selectbox("Ensemble member", list(range(members)), index=model.median_member_, disabled=members == 1,
+                      format_func=lambda m: f"member {m + 1}" + (" (median)" if m == model.median_member_ else ""),
+                      help="The forecast is the median of the members' forecasts; each member is a whole LSTM of its own. "
+                           "Shown first: the member whose validation error is the median.")
+layers = model.gate_weights(member)
 layer = c1.selectbox("Layer", list(range(len(layers))), format_func=lambda k: f"LSTM layer {k + 1} ({layers[k].units} units)",
                      help="Stacked models: the first layer reads the inputs; each later layer reads the hidden states of the one before.")
 units_here = layers[layer].units
@@ -35,10 +40,10 @@ sort_by = c3.selectbox("Order units by", ["variance", "mean", "cluster"], format
     "variance": "most active first", "mean": "mean forget gate", "cluster": "similar behaviour (clustered)"}.get)
 
 cache = st.session_state.setdefault("gate_cache", {})
-key = (id(model), "history")
+key = (id(model), "history", member)
 if key not in cache:
     with st.spinner("Replaying the LSTM over the whole history…"):
-        cache[key] = lens.history_trace(model, series, covariates)
+        cache[key] = lens.history_trace(model, series, covariates, member)
 history_dates, history = cache[key]
 trace_h = history[layer]
 order = gates.unit_order(trace_h, by="forget" if sort_by == "mean" else "hidden", how={"variance": "variance", "mean": "mean", "cluster": "cluster"}[sort_by])
@@ -56,7 +61,7 @@ with tab1:
     end = st.select_slider("Window ending on", options=ends, value=default_end, format_func=lambda k: gc.short_date(series.index[k]),
                            help=f"Each window holds {model.lookback_} steps. The default is the window that produced the test forecast.")
     window = lens.window_at(model, series, covariates, end)
-    traces = lens.trace_window(model, window)
+    traces = lens.trace_window(model, window, member)
     trace = traces[layer]
     forecast = lens.forecast_from(model, window)
     fdates = future_index(series.iloc[:end + 1], len(forecast))
@@ -116,8 +121,8 @@ with tab5:
     st.session_state["whatif_forecast"] = f_new
     q = st.radio("Gate to compare", gates.QUANTITIES, index=1, horizontal=True, format_func=gc.TITLES.get, key="whatif_q")
     a, b = st.columns(2)
-    before = lens.trace_window(model, base)[layer].get(q)[0][:, shown_units]
-    after = lens.trace_window(model, changed)[layer].get(q)[0][:, shown_units]
+    before = lens.trace_window(model, base, member)[layer].get(q)[0][:, shown_units]
+    after = lens.trace_window(model, changed, member)[layer].get(q)[0][:, shown_units]
     a.plotly_chart(gc.heatmap(before, base.dates, q, shown_units, title=f"{gc.TITLES[q]}: original"), width="stretch", key="whatif_before")
     b.plotly_chart(gc.heatmap(after, base.dates, q, shown_units, title=f"{gc.TITLES[q]}: edited"), width="stretch", key="whatif_after")
 next_step("pages/learn.py", "Next: learn what these gates do")

@@ -47,7 +47,7 @@ if bundle is not None and i1.button("Import bundle"):
     try:
         run_id = save_imported(import_bundle(bundle.getvalue()), store)
         open_run(run_id)
-        st.success(f"Imported as run {run_id}; it is open now.")
+        st.success(f"Imported as run {plain(run_id)}; it is open now.")
     except DataError as error:
         show_error(error)
 model_file = i2.file_uploader("A Keras model (.keras) to use on the current series", type=["keras"], key="keras_upload",

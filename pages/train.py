@@ -22,8 +22,8 @@ st.title("Train")
 dataset = require_dataset()
 clean = dataset.clean
 y = clean.y
-st.caption(f"**{plain(dataset.name)}** · {len(y):,} points · {describe_frequency(clean.freq)} · suggested season {clean.season}"
-           + (f" · covariates: {', '.join(plain(c) for c in clean.covariates.columns)}" if clean.covariates is not None else ""))
+st.caption(f"**{plain(dataset.name)}** · {len(y):,} points · {describe_frequency(clean.freq)} · suggested season {clean.season:d}"
+           + (f" · covariates: {plain(', '.join(map(str, clean.covariates.columns)))}" if clean.covariates is not None else ""))
 
 available = [k for k in series_models() if not (REGISTRY[k].needs_season and clean.season < 2)]
 with st.form("train_settings"):
@@ -88,7 +88,7 @@ if submitted:
         st.stop()
     if LSTM in models:
         for reason in cudnn_eligibility(recurrent_dropout=float(recurrent_dropout)):
-            st.warning(f"On a GPU this LSTM cannot use the fused cuDNN kernel because {reason}; it will train several times slower there.")
+            st.warning(f"On a GPU this LSTM cannot use the fused cuDNN kernel because {plain(reason)}; it will train several times slower there.")
     st.subheader("Training")
     bars = {spec.key: st.progress(0.0, text=f"{spec.label}: waiting") for spec in specs}
     loss_area = st.empty() if LSTM in models else None
@@ -111,7 +111,7 @@ if submitted:
         bars[spec.key].progress(1.0, text=f"{spec.label}: " + (f"done in {result.fit_seconds:.1f} s" if result.error is None else "failed"))
     st.session_state[RESULTS] = finished
     st.query_params["run"] = finished.run_id
-    st.success(f"Run {finished.run_id} saved. It survives a browser refresh and a server restart; find it again on the Runs page.")
+    st.success(f"Run {plain(finished.run_id)} saved. It survives a browser refresh and a server restart; find it again on the Runs page.")
 
 run = current_run()
 if run is not None:
@@ -120,7 +120,7 @@ if run is not None:
         st.warning("These results are for an earlier series or cleaning; train again to use the current one.")
     for result in evaluation.results.values():
         if result.error:
-            st.error(f"{result.label}: {result.error}")
+            st.error(f"{plain(result.label)}: {plain(result.error)}")
     board = evaluation.leaderboard()
     if not board.empty:
         st.subheader("Leaderboard (test part)")

@@ -41,26 +41,33 @@ def test_replay_equals_keras_on_random_weights(layers_units):
         np.testing.assert_allclose(trace.hidden[:, 0], expected[2 * k][:, -1], atol=1e-5)
 
 
-def test_replay_matches_a_trained_forecaster():
+@pytest.mark.parametrize("members", [1, 3])
+def test_replay_matches_a_trained_forecaster(members):
+    """Every member's gates replayed in NumPy equal Keras' own layers, and the members' heads on the replayed
+    hidden states give the forecast the app shows (median × kept share × spread + base)."""
     import keras
     import pandas as pd
 
-    from core.models.lstm import LSTMForecaster
+    from core.models.lstm import LSTMForecaster, member_prefix
 
     t = np.arange(300)
     series = pd.Series(np.sin(t / 5) + t / 100, index=pd.date_range("2020-01-01", periods=300, freq="D"))
-    model = LSTMForecaster(horizon=5, season=7, layers=2, units=6, epochs=3).fit(series)
-    window, _ = model.last_window()
-    # Keras' view of the same network: every LSTM layer with its full sequence.
-    probe = keras.Model(model.model_.inputs, [layer.output for layer in model.model_.layers if layer.__class__.__name__ == "LSTM"])
-    expected_last = np.asarray(probe(window)[-1])
-    traces = gates.replay(gates.lstm_weights(model.model_), window)
-    np.testing.assert_allclose(traces[-1].hidden[:, -1], expected_last, atol=1e-5)
-    # and the Dense head on the replayed h reproduces the forecast
-    dense = model.model_.get_layer("forecast")
-    kernel, bias = dense.get_weights()
-    replayed = traces[-1].hidden[:, -1] @ kernel + bias
-    np.testing.assert_allclose(replayed, np.asarray(model.model_(window)), atol=1e-5)
+    model = LSTMForecaster(horizon=5, season=7, layers=2, units=6, epochs=3, members=members).fit(series)
+    prepared = model.last_window()
+    heads = []
+    for member in range(members):
+        prefix = member_prefix(member, members)
+        lstm_layers = [layer for layer in model.model_.layers if layer.__class__.__name__ == "LSTM" and layer.name.startswith(prefix)]
+        assert len(lstm_layers) == 2
+        probe = keras.Model(model.model_.inputs, [layer.output for layer in lstm_layers])
+        traces = gates.replay(model.gate_weights(member), prepared.x)
+        np.testing.assert_allclose(traces[-1].hidden[:, -1], np.asarray(probe(prepared.x)[-1]), atol=1e-5)
+        kernel, bias = model.model_.get_layer(f"{prefix}forecast").get_weights()
+        heads.append(traces[-1].hidden[:, -1] @ kernel + bias)
+    np.testing.assert_allclose(np.concatenate(heads, axis=-1), np.asarray(model.model_(prepared.x)), atol=1e-5)
+    replayed = prepared.to_values(model.shrink_ * np.median(np.stack(heads, axis=1), axis=1))[0]
+    np.testing.assert_allclose(replayed, model.predict(5).mean, rtol=1e-5, atol=1e-5)
+    assert 0 <= model.median_member_ < members
 
 
 def test_half_life_and_saturation():

@@ -118,3 +118,42 @@ def test_app_only_configures_and_navigates():
     tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
     calls = {node.func.attr for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)}
     assert {"set_page_config", "navigation", "run"} <= calls
+
+
+MESSAGE_CALLS = {"error", "warning", "info", "success", "markdown", "caption", "toast"}
+SAFE_CALLS = {"plain", "len", "int", "float", "round", "describe_frequency"}
+
+
+def shown_fstrings(arg: ast.AST):
+    """The f-strings whose text is shown: the argument itself, or joined with + (not keys or call arguments inside it)."""
+    if isinstance(arg, ast.JoinedStr):
+        yield arg
+    elif isinstance(arg, ast.BinOp):
+        yield from shown_fstrings(arg.left)
+        yield from shown_fstrings(arg.right)
+    elif isinstance(arg, ast.IfExp):
+        yield from shown_fstrings(arg.body)
+        yield from shown_fstrings(arg.orelse)
+
+
+def unescaped_interpolations(path: Path) -> list[str]:
+    """Values put into Markdown-rendering calls without plain() or a number format (such as {n:,} or {x:.2f})."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in MESSAGE_CALLS):
+            continue
+        for arg in node.args:
+            for fstring in shown_fstrings(arg):
+                for part in fstring.values:
+                    if not isinstance(part, ast.FormattedValue) or part.format_spec is not None:
+                        continue
+                    value = part.value
+                    if isinstance(value, ast.Call) and getattr(value.func, "id", getattr(value.func, "attr", None)) in SAFE_CALLS:
+                        continue
+                    found.append(f"{path.name}:{part.lineno} {ast.unparse(value)}")
+    return found
+
+
+@pytest.mark.parametrize("path", [*sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))], ids=lambda p: p.name)
+def test_text_shown_as_markdown_escapes_what_users_or_files_supply(path):
+    assert unescaped_interpolations(path) == []

@@ -34,8 +34,8 @@ def require_dataset() -> Dataset:
 
 
 def show_error(error: Exception) -> None:
-    """A user-fixable problem, as text (never HTML, never a traceback)."""
-    st.error(str(error), icon=":material/error:")
+    """A user-fixable problem, as plain text: no Markdown, HTML or traceback (its sentence may quote the user's cells)."""
+    st.error(plain(str(error)), icon=":material/error:")
 
 
 _MD_SPECIAL = "\\`*_{}[]<>()#+-.!|$~"

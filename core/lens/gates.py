@@ -44,11 +44,12 @@ class LayerWeights:
         return self.recurrent.shape[0]
 
 
-def lstm_weights(model) -> list[LayerWeights]:
-    """The LSTM layers of a Keras model, in order, as plain float32 arrays."""
+def lstm_weights(model, prefix: str = "") -> list[LayerWeights]:
+    """The LSTM layers of a Keras model (those whose name starts with ``prefix``: one ensemble member), in order,
+    as plain float32 arrays."""
     layers = []
     for layer in model.layers:
-        if layer.__class__.__name__ == "LSTM":
+        if layer.__class__.__name__ == "LSTM" and layer.name.startswith(prefix):
             cell = getattr(layer, "cell", layer)
             if getattr(cell, "activation", None) is not None and cell.activation.__name__ != "tanh":
                 raise ValueError(f"Layer {layer.name} uses {cell.activation.__name__}; the replay covers the standard tanh LSTM.")

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from core.lens import gates
-from core.models.windows import input_windows
+from core.models.windows import Prepared
 
 
 @dataclass(frozen=True)
@@ -35,26 +35,29 @@ def window_at(model, series: pd.Series, covariates: pd.DataFrame | None, end: in
     return Window(series.index[start:end + 1], values[start:end + 1], None if cov is None else cov[start:end + 1], end)
 
 
-def prepared(model, window: Window) -> tuple[np.ndarray, float]:
-    x, anchor = input_windows(window.values, window.covariates, model.lookback_, model.scaling_)
-    return x, float(anchor[0])
+def prepared(model, window: Window) -> Prepared:
+    return model.prepare(window.values, window.covariates)
 
 
-def trace_window(model, window: Window) -> list[gates.GateTrace]:
-    x, _ = prepared(model, window)
-    return gates.replay(gates.lstm_weights(model.network()), x, keep="all")
+def prepared_copies(model, window: Window, copies: list[np.ndarray]) -> Prepared:
+    """Several edited copies of one window's values, in one batch for the network."""
+    return Prepared.stack([prepared(model, edited(window, values)) for values in copies])
+
+
+def trace_window(model, window: Window, member: int | None = None) -> list[gates.GateTrace]:
+    """Every gate at every step of the window, replayed exactly in NumPy (one ensemble member: the median by default)."""
+    return gates.replay(model.gate_weights(member), prepared(model, window).x, keep="all")
 
 
 def forecast_from(model, window: Window) -> np.ndarray:
-    x, anchor = prepared(model, window)
-    return model.forecast_window(x, anchor)[0]
+    return model.forecast_window(prepared(model, window))[0]
 
 
-def history_trace(model, series: pd.Series, covariates: pd.DataFrame | None) -> tuple[pd.DatetimeIndex, list[gates.GateTrace]]:
+def history_trace(model, series: pd.Series, covariates: pd.DataFrame | None,
+                  member: int | None = None) -> tuple[pd.DatetimeIndex, list[gates.GateTrace]]:
     """Gates at the last step of the window ending at each date (every date with a full lookback)."""
     values, cov = series_arrays(model, series, covariates)
-    x, _ = input_windows(values, cov, model.lookback_, model.scaling_)
-    traces = gates.replay(gates.lstm_weights(model.network()), x, keep="last")
+    traces = gates.replay(model.gate_weights(member), model.prepare(values, cov).x, keep="last")
     return series.index[model.lookback_ - 1:], traces
 
 
@@ -101,16 +104,13 @@ def sensitivity(model, window: Window, relative: float = 0.01) -> np.ndarray:
     All nudged copies go through the network in one batch.
     """
     spread = float(model.scaling_.scale) * relative
-    base_x, anchor = prepared(model, window)
-    base = model.forecast_window(base_x, anchor)[0]
-    copies, anchors = [], []
+    base = forecast_from(model, window)
+    copies = []
     for t in range(len(window.values)):
         values = window.values.copy()
         values[t] += spread
-        x, a = prepared(model, edited(window, values))
-        copies.append(x[0])
-        anchors.append(a)
-    moved = model.forecast_window(np.stack(copies), np.array(anchors))
+        copies.append(values)
+    moved = model.forecast_window(prepared_copies(model, window, copies))
     return np.abs(moved - base).mean(axis=1) / spread
 
 
@@ -118,24 +118,20 @@ def channel_sensitivity(model, window: Window, relative: float = 0.05) -> dict[s
     """Forecast change per input channel when that channel is nudged at every step (covariates included)."""
     from core.models.windows import channel_names
 
-    x, anchor = prepared(model, window)
-    base = model.forecast_window(x, anchor)[0]
-    names = channel_names(model.covariate_names_)
+    ready = prepared(model, window)
+    base = model.forecast_window(ready)[0]
+    names = channel_names(model.covariate_names_, model.scaling_.level_channel)
     out = {}
     for c, name in enumerate(names):
-        nudged = x.copy()
+        nudged = ready.x.copy()
         nudged[..., c] += relative
-        out[name] = float(np.abs(model.forecast_window(nudged, anchor)[0] - base).mean() / (relative * model.scaling_.scale))
+        moved = model.forecast_window(Prepared(nudged, ready.base, ready.spread))[0]
+        out[name] = float(np.abs(moved - base).mean() / (relative * model.scaling_.scale))
     return out
 
 
 def noisy_forecasts(model, window: Window, noise: float, draws: int = 30, seed: int = 0) -> np.ndarray:
     """Forecasts from ``draws`` copies of the window with Gaussian noise of ``noise`` × series spread added; (draws, H)."""
     rng = np.random.default_rng(seed)
-    copies, anchors = [], []
-    for _ in range(draws):
-        values = window.values + rng.normal(0, noise * model.scaling_.scale, len(window.values))
-        x, a = prepared(model, edited(window, values))
-        copies.append(x[0])
-        anchors.append(a)
-    return model.forecast_window(np.stack(copies), np.array(anchors))
+    copies = [window.values + rng.normal(0, noise * model.scaling_.scale, len(window.values)) for _ in range(draws)]
+    return model.forecast_window(prepared_copies(model, window, copies))

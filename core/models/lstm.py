@@ -10,24 +10,42 @@ import pandas as pd
 from core.errors import DataError
 from core.models.base import Forecast, Forecaster, check_horizon, future_index
 from core.models.keras_training import Training, conformal_width, keras_module, predict_network, train_network
-from core.models.windows import Scaling, default_lookback, input_windows, training_pairs
+from core.models.naive import is_seasonal
+from core.models.windows import Prepared, Scaling, default_lookback, input_windows, training_pairs
+
+
+def member_prefix(member: int, members: int) -> str:
+    """Layer-name prefix of one ensemble member ('' for a single network, so its layers keep their names)."""
+    return f"member{member + 1}_" if members > 1 else ""
 
 
 def build_network(lookback: int, channels: int, horizon: int, layers: int, units: int, dropout: float,
-                  learning_rate: float, recurrent_dropout: float = 0.0):
-    """Stacked LSTM -> Dense(horizon). Defaults keep the fused cuDNN kernel eligible on GPUs."""
+                  learning_rate: float, recurrent_dropout: float = 0.0, members: int = 1):
+    """``members`` stacked LSTM -> Dense(horizon) networks side by side on the same window, trained at once.
+
+    Each member has its own weights and its own loss term (the output is the members' forecasts side by
+    side), so one fit trains an ensemble for about the cost of one member on short series, where an epoch
+    is framework overhead rather than arithmetic. Defaults keep the fused cuDNN kernel eligible on GPUs.
+    """
     keras = keras_module()
     inputs = keras.Input(shape=(lookback, channels), name="window")
-    x = inputs
-    for i in range(layers):
-        x = keras.layers.LSTM(
-            units, return_sequences=i < layers - 1, dropout=dropout, recurrent_dropout=recurrent_dropout,
-            name=f"lstm_{i + 1}",
-        )(x)
-    outputs = keras.layers.Dense(horizon, name="forecast")(x)
+    heads = []
+    for member in range(members):
+        prefix = member_prefix(member, members)
+        x = inputs
+        for i in range(layers):
+            x = keras.layers.LSTM(units, return_sequences=i < layers - 1, dropout=dropout, recurrent_dropout=recurrent_dropout,
+                                  name=f"{prefix}lstm_{i + 1}")(x)
+        heads.append(keras.layers.Dense(horizon, name=f"{prefix}forecast")(x))
+    outputs = heads[0] if members == 1 else keras.layers.Concatenate(name="members")(heads)
     model = keras.Model(inputs, outputs, name="lstm_forecaster")
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate, clipnorm=1.0), loss="mse")
     return model
+
+
+def member_outputs(output: np.ndarray, members: int) -> np.ndarray:
+    """The network's output (N, members × H) as (N, members, H)."""
+    return output.reshape(len(output), members, -1)
 
 
 class LSTMForecaster(Forecaster):
@@ -37,7 +55,8 @@ class LSTMForecaster(Forecaster):
     def __init__(self, horizon: int, season: int = 1, lookback: int | None = None, layers: int = 1, units: int = 32,
                  dropout: float = 0.0, recurrent_dropout: float = 0.0, learning_rate: float = 3e-3, batch_size: int | None = None,
                  epochs: int = 150, patience: int = 15, validation_share: float = 0.2, seed: int = 0,
-                 level: float = 0.9, device: str | None = None):
+                 level: float = 0.9, device: str | None = None, base: str = "auto", window_scale: bool = False,
+                 level_input: bool = True, shrink: bool = True, members: int = 5):
         self._keep(locals())
         self.horizon = check_horizon(horizon)
         self.batch_size = int(batch_size) if batch_size else None
@@ -78,37 +97,65 @@ class LSTMForecaster(Forecaster):
         n_train = n_windows - n_val
         # Scaling sees only the values the training windows use.
         fit_end = n_train + lookback + self.horizon - 1
-        self.scaling_ = Scaling.fit(values[:fit_end], None if cov is None else cov[:fit_end])
-        x, y, _ = training_pairs(values, cov, lookback, self.horizon, self.scaling_)
+        period = self._period(values[:fit_end], lookback)
+        self.scaling_ = Scaling.fit(values[:fit_end], None if cov is None else cov[:fit_end], period, self.window_scale,
+                                    self.level_input)
+        prepared, y = training_pairs(values, cov, lookback, self.horizon, self.scaling_)
+        x = prepared.x
         x_train, y_train, x_val, y_val = x[:n_train], y[:n_train], x[n_train:], y[n_train:]
         self.batch_size_ = self.batch_size or default_batch_size(n_train)
-        self.model_, val_pred, self.training_ = train_network(
+        k = self.members
+        self.model_, val_out, self.training_ = train_network(
             lambda: build_network(lookback, x.shape[-1], self.horizon, self.layers, self.units, self.dropout,
-                                  self.learning_rate, self.recurrent_dropout),
-            x_train, y_train, (x_val, y_val), epochs=self.epochs, patience=self.patience, batch_size=self.batch_size_,
-            seed=self.seed, device=self.device, label=self.name, on_progress=on_progress, on_epoch=on_epoch)
+                                  self.learning_rate, self.recurrent_dropout, k),
+            x_train, np.tile(y_train, k), (x_val, np.tile(y_val, k)), epochs=self.epochs, patience=self.patience,
+            batch_size=self.batch_size_, seed=self.seed, device=self.device, label=self.name, on_progress=on_progress,
+            on_epoch=on_epoch)
         self.lookback_ = lookback
-        self.width_ = conformal_width(np.abs(val_pred - y_val) * self.scaling_.scale, self.level)
+        spread_val = prepared.spread[n_train:, None]
+        each = member_outputs(val_out, k)
+        val_pred = np.median(each, axis=1)
+        # The member the gates show by default: the one whose validation error is the median of the members'.
+        errors = np.abs(each - y_val[:, None, :]).mean(axis=(0, 2))
+        self.median_member_ = int(np.argsort(errors)[(k - 1) // 2])
+        self.shrink_ = best_shrink(val_pred, y_val, spread_val) if self.shrink else 1.0
+        self.width_ = conformal_width(np.abs(self.shrink_ * val_pred - y_val) * spread_val, self.level)
         self.values_ = values
         self.cov_ = cov
         self.covariates_ = covariates
 
-    # ------------------------------------------------------------------ predict
-    def last_window(self) -> tuple[np.ndarray, float]:
-        x, anchor = input_windows(self.values_[-self.lookback_:], None if self.cov_ is None else self.cov_[-self.lookback_:],
-                                  self.lookback_, self.scaling_)
-        return x, float(anchor[0])
+    def _period(self, values: np.ndarray, lookback: int) -> int:
+        """How many last values the base forecast repeats: a season when the series has one (or when asked), else 1."""
+        if not 1 < self.season <= lookback or self.base == "last":
+            return 1
+        if self.base == "season":
+            return self.season
+        return self.season if is_seasonal(np.diff(values), self.season) else 1
 
-    def forecast_window(self, window: np.ndarray, anchor: float) -> np.ndarray:
-        """Forecast (in original units) from prepared windows (N, L, C) with anchors."""
-        scaled = predict_network(self.model_, window)
-        return scaled * self.scaling_.scale + np.asarray(anchor).reshape(-1, 1)
+    # ------------------------------------------------------------------ predict
+    def prepare(self, values: np.ndarray, covariates: np.ndarray | None = None) -> Prepared:
+        """Every window of ``lookback`` steps in ``values`` (target units) ready for the network."""
+        return input_windows(np.asarray(values, dtype=float), covariates, self.lookback_, self.horizon, self.scaling_)
+
+    def last_window(self) -> Prepared:
+        return self.prepare(self.values_[-self.lookback_:], None if self.cov_ is None else self.cov_[-self.lookback_:])
+
+    def forecast_window(self, prepared: Prepared) -> np.ndarray:
+        """Forecasts (N, H) in the series' units from prepared windows."""
+        output = member_outputs(predict_network(self.model_, prepared.x), self.members)
+        return prepared.to_values(self.shrink_ * np.median(output, axis=1))
+
+    def gate_weights(self, member: int | None = None) -> list:
+        """The LSTM layers of one ensemble member (the median member by default), for the exact gate replay."""
+        from core.lens.gates import lstm_weights
+
+        chosen = self.median_member_ if member is None else int(member)
+        return lstm_weights(self.model_, prefix=member_prefix(chosen, self.members))
 
     def _predict(self, horizon: int) -> Forecast:
         if horizon > self.horizon:
             raise DataError(f"This LSTM was trained to forecast {self.horizon} steps; it cannot forecast {horizon}. Retrain with a longer horizon.")
-        window, anchor = self.last_window()
-        mean = self.forecast_window(window, anchor)[0, :horizon]
+        mean = self.forecast_window(self.last_window())[0, :horizon]
         width = self.width_[:horizon]
         return Forecast(future_index(self.series_, horizon), mean, mean - width, mean + width, self.name, self.level)
 
@@ -116,26 +163,41 @@ class LSTMForecaster(Forecaster):
     def state(self) -> dict:
         """Everything besides the Keras weights needed to forecast again."""
         t = self.training_
-        return {"config": self.settings(), "lookback": self.lookback_, "scaling": self.scaling_.to_dict(),
+        return {"config": self.settings(), "lookback": self.lookback_, "scaling": self.scaling_.to_dict(), "shrink": self.shrink_,
+                "median_member": self.median_member_,
                 "width": self.width_.tolist(), "covariates": self.covariate_names_, "history": t.history,
                 "epoch_seconds": t.epoch_seconds, "train_seconds": t.seconds, "device": t.device,
                 "batch_size": self.batch_size_}
 
     def describe(self) -> str:
         t = self.training_
-        return (f"LSTM {self.layers}×{self.units}, lookback {self.lookback_}, {t.epochs_run} epochs "
+        ensemble = f"median of {self.members} " if self.members > 1 else ""
+        return (f"{ensemble}LSTM {self.layers}×{self.units}, lookback {self.lookback_}, {t.epochs_run} epochs "
                 f"(best {t.best_epoch}), {t.epoch_seconds:.2f} s/epoch on {t.device}")
 
     def network(self):
         return self.model_
 
+    def output_recipe(self) -> str:
+        """How the network's output becomes the forecast, in words (the gates show the network; this is what follows it)."""
+        scaling = self.scaling_
+        base = "its last value" if scaling.period == 1 else f"its last {scaling.period} values (one season) repeated"
+        spread = "the window's own spread" if scaling.per_window else "the series' spread"
+        kept = "" if self.shrink_ == 1 else f" × {self.shrink_:.1f} (the share of the correction that helped on validation windows)"
+        return (f"forecast = the window's base forecast ({base}) + network output × {spread}{kept}")
+
     @classmethod
     def restore(cls, state: dict, network, series: pd.Series, covariates: pd.DataFrame | None = None) -> "LSTMForecaster":
         """A fitted forecaster again, from its saved state, its Keras network and the training series."""
-        model = cls(**dict(state["config"]))
+        config = dict(state["config"])
+        for name, before in (("members", 1), ("base", "last"), ("shrink", False)):  # saved before these were settings
+            config.setdefault(name, before)
+        model = cls(**config)
         model.model_ = network
         model.lookback_ = int(state["lookback"])
         model.scaling_ = Scaling.from_dict(state["scaling"])
+        model.shrink_ = float(state.get("shrink", 1.0))
+        model.median_member_ = int(state.get("median_member", 0))
         model.width_ = np.asarray(state["width"], dtype=float)
         model.covariate_names_ = list(state.get("covariates", []))
         model.training_ = Training(history=state.get("history", {"loss": [], "val_loss": []}),
@@ -150,10 +212,27 @@ class LSTMForecaster(Forecaster):
 
 
 
+def best_shrink(predicted: np.ndarray, target: np.ndarray, spread: np.ndarray) -> float:
+    """How much of the network's correction to the base forecast to keep (0 to 1), chosen on the validation
+    windows: a network that has learned little is pulled toward the base forecast instead of adding noise."""
+    grid = np.linspace(0.0, 1.0, 11)
+    errors = [float(np.mean(np.abs(a * predicted - target) * spread)) for a in grid]
+    return float(grid[int(np.argmin(errors))])
+
+
 def default_batch_size(windows: int) -> int:
     """Small series learn best from small batches; long ones train 3x faster per epoch at 128 with no loss of accuracy
     (electricity sample: 2.31 s/epoch, MASE 0.81 at 32; 0.81 s/epoch, MASE 0.45 at 128)."""
     return 32 if windows < 1000 else 128
+
+
+def network_shape(keras_model) -> tuple[int, int]:
+    """(ensemble members, horizon) of a network: members side by side each end in a layer named '...forecast'."""
+    members = max(1, sum(layer.name.endswith("forecast") for layer in keras_model.layers))
+    width = int(keras_model.output_shape[-1])
+    if width % members:
+        raise DataError(f"This model's output ({width} values) does not split into its {members} forecasting heads.")
+    return members, width // members
 
 
 def adopt(keras_model, series: pd.Series, covariates: pd.DataFrame | None, season: int, level: float = 0.9) -> LSTMForecaster:
@@ -165,23 +244,32 @@ def adopt(keras_model, series: pd.Series, covariates: pd.DataFrame | None, seaso
         raise DataError(f"This model takes inputs of shape {shape}; an LSTM forecaster takes (lookback, channels).")
     lookback, channels = int(shape[1]), int(shape[2])
     names = [] if covariates is None else [str(c) for c in covariates.columns]
-    if channels != 2 + len(names):
+    if channels not in (1 + len(names), 2 + len(names)):
         raise DataError(f"This model reads {channels} input channels, but the current data give {2 + len(names)} "
                         f"(2 for the series{', plus ' + str(len(names)) + ' covariates' if names else ''}). Choose matching covariates on the Data page.")
+    level_channel = channels == 2 + len(names)
     if not any(layer.__class__.__name__ == "LSTM" for layer in keras_model.layers):
         raise DataError("This model has no LSTM layer; upload a model trained by LSTM Lens or another Keras LSTM.")
-    horizon = int(keras_model.output_shape[-1])
+    members, horizon = network_shape(keras_model)
     values = series.to_numpy(dtype=float)
     if len(values) < lookback + horizon + 10:
         raise DataError(f"This model reads {lookback} steps and forecasts {horizon}; the series needs at least {lookback + horizon + 10} points, it has {len(values)}.")
     cov = None if not names else covariates.to_numpy(dtype=float)
-    scaling = Scaling.fit(values, cov)
-    x, y, _ = training_pairs(values, cov, lookback, horizon, scaling)
-    tail = max(1, len(x) // 5)
-    predicted = predict_network(keras_model, x[-tail:])
-    state = {"config": {"horizon": horizon, "season": season, "lookback": lookback, "level": level,
+    # The file does not say which base forecast the network corrects: take the recipe whose forecasts of
+    # the series' last windows are closest to what happened.
+    best = None
+    for period in sorted({1, season if 1 < season <= lookback else 1}):
+        for per_window in (False, True):
+            scaling = Scaling.fit(values, cov, period, per_window, level_channel)
+            prepared, y = training_pairs(values, cov, lookback, horizon, scaling)
+            tail = max(1, len(y) // 5)
+            predicted = np.median(member_outputs(predict_network(keras_model, prepared.x[-tail:]), members), axis=1)
+            errors = np.abs(predicted - y[-tail:]) * prepared.spread[-tail:, None]
+            if best is None or errors.mean() < best[0]:
+                best = (float(errors.mean()), scaling, errors)
+    _, scaling, errors = best
+    state = {"config": {"horizon": horizon, "season": season, "lookback": lookback, "level": level, "members": members,
                         "units": int(next(layer for layer in keras_model.layers if layer.__class__.__name__ == "LSTM").units)},
-             "lookback": lookback, "scaling": scaling.to_dict(),
-             "width": conformal_width(np.abs(predicted - y[-tail:]) * scaling.scale, level).tolist(),
+             "lookback": lookback, "scaling": scaling.to_dict(), "width": conformal_width(errors, level).tolist(),
              "covariates": names, "device": "uploaded"}
     return LSTMForecaster.restore(state, keras_model, series, covariates)

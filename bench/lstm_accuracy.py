@@ -1,0 +1,89 @@
+"""How accurate the per-series LSTM is, against seasonal naive, on the four samples and the M4 Hourly panel.
+
+    python -m bench.lstm_accuracy [--variants default,last_value,...] [--samples airline,macro,co2,electricity] [--m4 24]
+
+Each variant is a set of LSTM settings; every sample is held out as on the Train page by default
+(airline 12, US macro 8, CO2 52, electricity 48 points) and each M4 series on its last 48 hours.
+Prints holdout MASE per sample, the number of M4 series where the LSTM beats seasonal naive, and the
+fit seconds: the ablation table in BENCHMARKS.md comes from here.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+TEST_SIZES = {"airline": 12, "macro": 8, "co2": 52, "electricity": 48}
+VARIANTS = {
+    "default": {},
+    "before": {"base": "last", "shrink": False},          # the LSTM before this work: corrects the last value
+    "season_base": {"base": "season", "shrink": False},
+    "auto_base": {"shrink": False},
+    "no_level": {"level_input": False},
+    "window_scale": {"window_scale": True},
+}
+
+
+def sample_scores(variant: dict, samples: list[str]) -> dict[str, tuple[float, float, float]]:
+    """sample -> (LSTM MASE, seasonal naive MASE, LSTM fit seconds)."""
+    from core.evaluation.holdout import ModelSpec
+    from core.models import LSTM, SNAIVE
+    from core.training import RunSettings, sample_dataset, train_run
+
+    out = {}
+    for key in samples:
+        dataset = sample_dataset(key)
+        size = TEST_SIZES[key]
+        run = train_run(dataset, [ModelSpec(SNAIVE), ModelSpec(LSTM, variant)],
+                        RunSettings(test_size=size, horizon=size, season=dataset.clean.season))
+        lstm, snaive = run.evaluation.results[LSTM], run.evaluation.results[SNAIVE]
+        out[key] = (lstm.metrics.get("MASE", float("nan")), snaive.metrics["MASE"], lstm.fit_seconds)
+    return out
+
+
+def m4_scores(variant: dict, count: int) -> tuple[int, int, float, float]:
+    """(series where the LSTM beats seasonal naive, series scored, mean MASE LSTM, mean MASE seasonal naive)."""
+    import numpy as np
+    import pandas as pd
+
+    from core.data.samples import PANELS
+    from core.evaluation.holdout import ModelSpec, holdout
+    from core.models import LSTM, SNAIVE
+
+    frame = pd.read_csv(PANELS[0].path, parse_dates=["ds"])
+    wins, scored, lstm_mase, naive_mase = 0, 0, [], []
+    for sid, part in list(frame.groupby("unique_id", sort=False))[:count]:
+        y = pd.Series(part["y"].to_numpy(float), index=pd.DatetimeIndex(part["ds"], freq="h"), name=sid)
+        evaluation = holdout(y, [ModelSpec(SNAIVE), ModelSpec(LSTM, variant)], 48, season=24)
+        lstm, snaive = evaluation.results[LSTM], evaluation.results[SNAIVE]
+        if lstm.error is None:
+            scored += 1
+            wins += lstm.metrics["MASE"] < snaive.metrics["MASE"]
+            lstm_mase.append(lstm.metrics["MASE"])
+            naive_mase.append(snaive.metrics["MASE"])
+    return wins, scored, float(np.mean(lstm_mase)), float(np.mean(naive_mase))
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--samples", default=",".join(TEST_SIZES))
+    parser.add_argument("--m4", type=int, default=24, help="how many of the 24 M4 Hourly sample series (0: none)")
+    args = parser.parse_args(argv)
+    samples = [s for s in args.samples.split(",") if s]
+    print(f"{'variant':22s} " + " ".join(f"{s + ' MASE':>17s}" for s in samples) + f" {'M4 wins':>9s} {'M4 MASE':>13s} {'seconds':>8s}")
+    for name in args.variants.split(","):
+        started = time.perf_counter()
+        scores = sample_scores(VARIANTS[name], samples)
+        cells = " ".join(f"{lstm:7.3f} (sn {naive:5.3f})" for lstm, naive, _ in scores.values())
+        m4 = ""
+        if args.m4:
+            wins, scored, lstm_mase, naive_mase = m4_scores(VARIANTS[name], args.m4)
+            m4 = f" {wins:>4d}/{scored:<4d} {lstm_mase:5.3f}/{naive_mase:5.3f}"
+        print(f"{name:22s} {cells}{m4} {time.perf_counter() - started:8.1f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
