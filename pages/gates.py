@@ -30,7 +30,7 @@ member = c0.selectbox("Ensemble member", list(range(members)), index=model.media
                       format_func=lambda m: f"member {m + 1}" + (" (median)" if m == model.median_member_ else ""),
                       help="The forecast is the median of the members' forecasts; each member is a whole LSTM of its own. "
                            "Shown first: the member whose validation error is the median.")
-layers = model.gate_weights(member)
+layers = lens.gate_weights(model, member)
 layer = c1.selectbox("Layer", list(range(len(layers))), format_func=lambda k: f"LSTM layer {k + 1} ({layers[k].units} units)",
                      help="Stacked models: the first layer reads the inputs; each later layer reads the hidden states of the one before.")
 units_here = layers[layer].units

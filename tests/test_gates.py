@@ -48,6 +48,7 @@ def test_replay_matches_a_trained_forecaster(members):
     import keras
     import pandas as pd
 
+    from core.lens.probes import gate_weights
     from core.models.lstm import LSTMForecaster, member_prefix
 
     t = np.arange(300)
@@ -60,7 +61,7 @@ def test_replay_matches_a_trained_forecaster(members):
         lstm_layers = [layer for layer in model.model_.layers if layer.__class__.__name__ == "LSTM" and layer.name.startswith(prefix)]
         assert len(lstm_layers) == 2
         probe = keras.Model(model.model_.inputs, [layer.output for layer in lstm_layers])
-        traces = gates.replay(model.gate_weights(member), prepared.x)
+        traces = gates.replay(gate_weights(model, member), prepared.x)
         np.testing.assert_allclose(traces[-1].hidden[:, -1], np.asarray(probe(prepared.x)[-1]), atol=1e-5)
         kernel, bias = model.model_.get_layer(f"{prefix}forecast").get_weights()
         heads.append(traces[-1].hidden[:, -1] @ kernel + bias)

@@ -35,6 +35,11 @@ def window_at(model, series: pd.Series, covariates: pd.DataFrame | None, end: in
     return Window(series.index[start:end + 1], values[start:end + 1], None if cov is None else cov[start:end + 1], end)
 
 
+def gate_weights(model, member: int | None = None) -> list[gates.LayerWeights]:
+    """The LSTM layers of the network behind the forecast (one ensemble member: the median one by default)."""
+    return gates.lstm_weights(model.network(), prefix=model.member_layers(member))
+
+
 def prepared(model, window: Window) -> Prepared:
     return model.prepare(window.values, window.covariates)
 
@@ -46,7 +51,7 @@ def prepared_copies(model, window: Window, copies: list[np.ndarray]) -> Prepared
 
 def trace_window(model, window: Window, member: int | None = None) -> list[gates.GateTrace]:
     """Every gate at every step of the window, replayed exactly in NumPy (one ensemble member: the median by default)."""
-    return gates.replay(model.gate_weights(member), prepared(model, window).x, keep="all")
+    return gates.replay(gate_weights(model, member), prepared(model, window).x, keep="all")
 
 
 def forecast_from(model, window: Window) -> np.ndarray:
@@ -57,7 +62,7 @@ def history_trace(model, series: pd.Series, covariates: pd.DataFrame | None,
                   member: int | None = None) -> tuple[pd.DatetimeIndex, list[gates.GateTrace]]:
     """Gates at the last step of the window ending at each date (every date with a full lookback)."""
     values, cov = series_arrays(model, series, covariates)
-    traces = gates.replay(model.gate_weights(member), model.prepare(values, cov).x, keep="last")
+    traces = gates.replay(gate_weights(model, member), model.prepare(values, cov).x, keep="last")
     return series.index[model.lookback_ - 1:], traces
 
 

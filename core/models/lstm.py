@@ -145,12 +145,9 @@ class LSTMForecaster(Forecaster):
         output = member_outputs(predict_network(self.model_, prepared.x), self.members)
         return prepared.to_values(self.shrink_ * np.median(output, axis=1))
 
-    def gate_weights(self, member: int | None = None) -> list:
-        """The LSTM layers of one ensemble member (the median member by default), for the exact gate replay."""
-        from core.lens.gates import lstm_weights
-
-        chosen = self.median_member_ if member is None else int(member)
-        return lstm_weights(self.model_, prefix=member_prefix(chosen, self.members))
+    def member_layers(self, member: int | None = None) -> str:
+        """The layer-name prefix of one ensemble member (the median member by default): what the gate replay reads."""
+        return member_prefix(self.median_member_ if member is None else int(member), self.members)
 
     def _predict(self, horizon: int) -> Forecast:
         if horizon > self.horizon:
