@@ -26,12 +26,12 @@ st.caption(plain(model.output_recipe()))
 
 c0, c1, c2, c3 = st.columns(4)
 members = getattr(model, "members", 1)
-member = c0.selectbox("Ensemble member", list(range(members)), index=model.median_member_, disabled=members == 1,
+member = c0.selectbox("Ensemble member", list(range(members)), index=model.median_member_, disabled=members == 1, key="gate_member",
                       format_func=lambda m: f"member {m + 1}" + (" (median)" if m == model.median_member_ else ""),
                       help="The forecast is the median of the members' forecasts; each member is a whole LSTM of its own. "
                            "Shown first: the member whose validation error is the median.")
 layers = lens.gate_weights(model, member)
-layer = c1.selectbox("Layer", list(range(len(layers))), format_func=lambda k: f"LSTM layer {k + 1} ({layers[k].units} units)",
+layer = c1.selectbox("Layer", list(range(len(layers))), format_func=lambda k: f"LSTM layer {k + 1} ({layers[k].units} units)", key="gate_layer",
                      help="Stacked models: the first layer reads the inputs; each later layer reads the hidden states of the one before.")
 units_here = layers[layer].units
 top_k = c2.slider("Units shown", 1, units_here, min(units_here, 32),

@@ -29,10 +29,17 @@ def test_every_heatmap_renders(layers):
     charts = at.get("plotly_chart")
     # window + 6 heatmaps, history, half-life, unit lines, saturation, what-if + 2 heatmaps
     assert len(charts) >= 13
-    assert len(at.selectbox[0].options) == layers
+    assert len(at.selectbox(key="gate_layer").options) == layers
     if layers == 2:
-        at.selectbox[0].set_value(1).run()
+        at.selectbox(key="gate_layer").set_value(1).run()
         assert not at.exception
+    members = at.selectbox(key="gate_member")
+    assert len(members.options) == 5 and sum("(median)" in o for o in members.options) == 1
+    other = next(m for m in range(5) if m != members.value)
+    before = at.session_state["whatif_forecast"]
+    members.set_value(other).run()  # another member's gates; the forecast stays the ensemble's
+    assert not at.exception
+    np.testing.assert_allclose(at.session_state["whatif_forecast"], before)
 
 
 def test_whatif_changes_the_forecast():
