@@ -18,6 +18,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 TEST_SIZES = {"airline": 12, "macro": 8, "co2": 52, "electricity": 48}
 VARIANTS = {
     "default": {},
+    "single": {"members": 1},
     "before": {"base": "last", "shrink": False},          # the LSTM before this work: corrects the last value
     "season_base": {"base": "season", "shrink": False},
     "auto_base": {"shrink": False},

@@ -6,6 +6,7 @@ from core.charts import forecasts as charts
 from core.charts.common import model_colors
 from core.errors import DataError
 from core.evaluation.backtest import backtest, backtest_summary
+from core.evaluation.explain import lstm_loss_reasons
 from core.evaluation.leaderboard import styled_leaderboard
 from core.models import ARIMA, LSTM, REGISTRY, label
 from core.runs.exports import run_files, safe_csv
@@ -50,6 +51,8 @@ for r in ok.values():
     if reason:
         notes.append(reason)
         break
+for reason in lstm_loss_reasons(evaluation):
+    st.info(plain(reason))  # where the LSTM loses, the page says why instead of hiding it
 st.caption("Best first by MASE (error relative to the in-sample seasonal-naive error; below 1 beats it). Green: best in its column; "
            "coverage: closest to the target level. " + " ".join(notes))
 with st.expander("Model details"):

@@ -5,6 +5,7 @@ import streamlit as st
 
 from core.charts import gates as gc
 from core.charts import learn as lc
+from core.evaluation.explain import lstm_loss_reasons
 from core.lens import gates
 from core.lens import probes as lens
 from core.models import ARIMA, LSTM, REGISTRY, REGRESSION
@@ -101,3 +102,5 @@ table = pd.DataFrame([{
 st.dataframe(table, hide_index=True, width="stretch")
 if run:
     st.caption(T["table_note"].format(n=run.test_size))
+    for reason in lstm_loss_reasons(run.evaluation):
+        st.caption(plain(reason))

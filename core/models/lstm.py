@@ -112,6 +112,7 @@ class LSTMForecaster(Forecaster):
             batch_size=self.batch_size_, seed=self.seed, device=self.device, label=self.name, on_progress=on_progress,
             on_epoch=on_epoch)
         self.lookback_ = lookback
+        self.train_windows_ = n_train
         spread_val = prepared.spread[n_train:, None]
         each = member_outputs(val_out, k)
         val_pred = np.median(each, axis=1)
