@@ -17,13 +17,13 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 TEST_SIZES = {"airline": 12, "macro": 8, "co2": 52, "electricity": 48}
 VARIANTS = {
-    "default": {},
-    "single": {"members": 1},
-    "before": {"base": "last", "shrink": False},          # the LSTM before this work: corrects the last value
-    "season_base": {"base": "season", "shrink": False},
-    "auto_base": {"shrink": False},
-    "no_level": {"level_input": False},
+    "default": {},                                          # base by season test, kept share, 5 members, no level channel
+    "before": {"base": "last", "shrink": False, "members": 1, "level_input": True},  # the LSTM before this work
+    "single": {"base": "auto", "members": 1, "level_input": True},
+    "with_level": {"level_input": True},
+    "no_level_single": {"members": 1},
     "window_scale": {"window_scale": True},
+    "last_no_level_single": {"base": "last", "members": 1},
 }
 
 

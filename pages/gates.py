@@ -25,7 +25,7 @@ st.caption(f"**{plain(run.dataset.name)}** · {plain(model.describe())}" + (" ·
 st.caption(plain(model.output_recipe()))
 
 c0, c1, c2, c3 = st.columns(4)
-members = getattr(model, "members", 1)
+members = model.members_
 member = c0.selectbox("Ensemble member", list(range(members)), index=model.median_member_, disabled=members == 1, key="gate_member",
                       format_func=lambda m: f"member {m + 1}" + (" (median)" if m == model.median_member_ else ""),
                       help="The forecast is the median of the members' forecasts; each member is a whole LSTM of its own. "

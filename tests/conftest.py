@@ -10,3 +10,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 # Tests never write into the user's real run history.
 os.environ["LSTM_LENS_HOME"] = tempfile.mkdtemp(prefix="lstm-lens-tests-")
 AWKWARD = ROOT / "tests" / "data" / "awkward"
+
+
+def shown(element) -> str:
+    """An AppTest text element as the reader sees it: Markdown escapes (a backslash before punctuation) removed."""
+    import re
+
+    return re.sub(r"\\([^\w\s])", r"\1", element.value)

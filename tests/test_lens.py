@@ -40,7 +40,7 @@ def test_sensitivity_and_noise(fitted):
     s = lens.sensitivity(model, window)
     assert s.shape == (model.lookback_,) and np.all(s >= 0) and s.max() > 0
     channels = lens.channel_sensitivity(model, window)
-    assert set(channels) == {"change since window end", "standardised level"}
+    assert set(channels) == {"change since window end"}  # no level channel by default
     noisy = lens.noisy_forecasts(model, window, 0.1, draws=5)
     assert noisy.shape == (5, 6)
 

@@ -138,7 +138,7 @@ def test_lstm_uses_covariates():
     series = seasonal_series()
     cov = pd.DataFrame({"x": np.arange(len(series), dtype=float)}, index=series.index)
     model = build_model("lstm", season=12, horizon=6, epochs=2, units=4).fit(series, cov)
-    assert model.model_.input_shape[-1] == 3  # change, level, covariate
+    assert model.model_.input_shape[-1] == 2  # change since the window's end, the covariate
     assert model.covariate_names_ == ["x"]
 
 

@@ -1,7 +1,7 @@
 """Train and Compare through AppTest with a quick configuration: no exceptions, results where the user looks."""
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, shown
 
 
 def open_page(path):
@@ -48,11 +48,11 @@ def test_invalid_settings_are_explained():
     at.multiselect[0].set_value([])
     at.button[0].click().run()
     assert not at.exception
-    assert "Choose at least one model." in at.error[0].value
+    assert "Choose at least one model." in shown(at.error[0])
     at.multiselect[0].set_value(["snaive"])
     {n.label: n for n in at.number_input}["Season (steps)"].set_value(1)
     at.button[0].click().run()
-    assert "needs a season of at least 2 steps" in at.error[0].value
+    assert "needs a season of at least 2 steps" in shown(at.error[0])
 
 
 def test_failing_lstm_leaves_the_other_models_in_place():
@@ -64,7 +64,7 @@ def test_failing_lstm_leaves_the_other_models_in_place():
     inputs["Max epochs"].set_value(2)
     at.button[0].click().run()
     assert not at.exception
-    errors = [e.value for e in at.error]
+    errors = [shown(e) for e in at.error]
     assert any(e.startswith("LSTM: The series is too short for an LSTM with lookback 40 and horizon 100") for e in errors), errors
     run = at.session_state["results"]
     assert set(run.evaluation.ok()) == {"snaive", "regression"}

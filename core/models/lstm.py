@@ -56,7 +56,7 @@ class LSTMForecaster(Forecaster):
                  dropout: float = 0.0, recurrent_dropout: float = 0.0, learning_rate: float = 3e-3, batch_size: int | None = None,
                  epochs: int = 150, patience: int = 15, validation_share: float = 0.2, seed: int = 0,
                  level: float = 0.9, device: str | None = None, base: str = "auto", window_scale: bool = False,
-                 level_input: bool = True, shrink: bool = True, members: int = 5):
+                 level_input: bool | None = None, shrink: bool = True, members: int | None = None):
         self._keep(locals())
         self.horizon = check_horizon(horizon)
         self.batch_size = int(batch_size) if batch_size else None
@@ -98,13 +98,14 @@ class LSTMForecaster(Forecaster):
         # Scaling sees only the values the training windows use.
         fit_end = n_train + lookback + self.horizon - 1
         period = self._period(values[:fit_end], lookback)
-        self.scaling_ = Scaling.fit(values[:fit_end], None if cov is None else cov[:fit_end], period, self.window_scale,
-                                    self.level_input)
+        long_series = n_train >= LONG_SERIES_WINDOWS
+        level_input = long_series if self.level_input is None else bool(self.level_input)
+        self.scaling_ = Scaling.fit(values[:fit_end], None if cov is None else cov[:fit_end], period, self.window_scale, level_input)
         prepared, y = training_pairs(values, cov, lookback, self.horizon, self.scaling_)
         x = prepared.x
         x_train, y_train, x_val, y_val = x[:n_train], y[:n_train], x[n_train:], y[n_train:]
         self.batch_size_ = self.batch_size or default_batch_size(n_train)
-        k = self.members
+        k = self.members_ = int(self.members) if self.members else default_members(n_train)
         self.model_, val_out, self.training_ = train_network(
             lambda: build_network(lookback, x.shape[-1], self.horizon, self.layers, self.units, self.dropout,
                                   self.learning_rate, self.recurrent_dropout, k),
@@ -143,12 +144,12 @@ class LSTMForecaster(Forecaster):
 
     def forecast_window(self, prepared: Prepared) -> np.ndarray:
         """Forecasts (N, H) in the series' units from prepared windows."""
-        output = member_outputs(predict_network(self.model_, prepared.x), self.members)
+        output = member_outputs(predict_network(self.model_, prepared.x), self.members_)
         return prepared.to_values(self.shrink_ * np.median(output, axis=1))
 
     def member_layers(self, member: int | None = None) -> str:
         """The layer-name prefix of one ensemble member (the median member by default): what the gate replay reads."""
-        return member_prefix(self.median_member_ if member is None else int(member), self.members)
+        return member_prefix(self.median_member_ if member is None else int(member), self.members_)
 
     def _predict(self, horizon: int) -> Forecast:
         if horizon > self.horizon:
@@ -162,14 +163,14 @@ class LSTMForecaster(Forecaster):
         """Everything besides the Keras weights needed to forecast again."""
         t = self.training_
         return {"config": self.settings(), "lookback": self.lookback_, "scaling": self.scaling_.to_dict(), "shrink": self.shrink_,
-                "median_member": self.median_member_,
+                "median_member": self.median_member_, "members": self.members_,
                 "width": self.width_.tolist(), "covariates": self.covariate_names_, "history": t.history,
                 "epoch_seconds": t.epoch_seconds, "train_seconds": t.seconds, "device": t.device,
                 "batch_size": self.batch_size_}
 
     def describe(self) -> str:
         t = self.training_
-        ensemble = f"median of {self.members} " if self.members > 1 else ""
+        ensemble = f"median of {self.members_} " if self.members_ > 1 else ""
         return (f"{ensemble}LSTM {self.layers}×{self.units}, lookback {self.lookback_}, {t.epochs_run} epochs "
                 f"(best {t.best_epoch}), {t.epoch_seconds:.2f} s/epoch on {t.device}")
 
@@ -188,7 +189,7 @@ class LSTMForecaster(Forecaster):
     def restore(cls, state: dict, network, series: pd.Series, covariates: pd.DataFrame | None = None) -> "LSTMForecaster":
         """A fitted forecaster again, from its saved state, its Keras network and the training series."""
         config = dict(state["config"])
-        for name, before in (("members", 1), ("base", "last"), ("shrink", False)):  # saved before these were settings
+        for name, before in (("members", 1), ("base", "last"), ("shrink", False), ("level_input", True)):  # saved before these were settings
             config.setdefault(name, before)
         model = cls(**config)
         model.model_ = network
@@ -196,6 +197,7 @@ class LSTMForecaster(Forecaster):
         model.scaling_ = Scaling.from_dict(state["scaling"])
         model.shrink_ = float(state.get("shrink", 1.0))
         model.median_member_ = int(state.get("median_member", 0))
+        model.members_ = int(state.get("members", config["members"] or 1))
         model.width_ = np.asarray(state["width"], dtype=float)
         model.covariate_names_ = list(state.get("covariates", []))
         model.training_ = Training(history=state.get("history", {"loss": [], "val_loss": []}),
@@ -216,6 +218,15 @@ def best_shrink(predicted: np.ndarray, target: np.ndarray, spread: np.ndarray) -
     grid = np.linspace(0.0, 1.0, 11)
     errors = [float(np.mean(np.abs(a * predicted - target) * spread)) for a in grid]
     return float(grid[int(np.argmin(errors))])
+
+
+LONG_SERIES_WINDOWS = 1000
+
+
+def default_members(windows: int) -> int:
+    """Five members on short series, where one network's luck decides much and an epoch costs little;
+    one on long series, where a single network sees enough windows and time matters (bench/lstm_accuracy.py)."""
+    return 5 if windows < LONG_SERIES_WINDOWS else 1
 
 
 def default_batch_size(windows: int) -> int:
