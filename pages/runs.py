@@ -8,10 +8,14 @@ from ui.state import RESULTS, current_dataset, current_run, get_store, open_run,
 
 st.title("Runs")
 current_run()
-store = get_store()
+try:
+    store = get_store()
+    runs = store.list()
+except DataError as error:  # a damaged history: say so; the rest of the app still works
+    show_error(error)
+    st.stop()
 st.caption(f"Saved in {plain(store.root)} (set LSTM_LENS_HOME to keep them elsewhere).")
 
-runs = store.list()
 if runs.empty:
     st.info("No runs yet. Train models on the **Train** page; every finished run is saved here.")
 else:

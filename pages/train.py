@@ -105,13 +105,19 @@ if submitted:
         if loss_area is not None and (epoch <= 3 or epoch % 2 == 0):
             loss_area.plotly_chart(charts.loss_chart(losses), width="stretch", key=f"loss_live_{epoch}")
 
-    finished = train_run(dataset, specs, settings, store=get_store(), on_model_progress=progress_for, on_epoch=on_epoch)
+    try:
+        store = get_store()
+    except DataError as error:  # train anyway; the run cannot be saved
+        show_error(error)
+        store = None
+    finished = train_run(dataset, specs, settings, store=store, on_model_progress=progress_for, on_epoch=on_epoch)
     for spec in specs:
         result = finished.evaluation.results[spec.key]
         bars[spec.key].progress(1.0, text=f"{spec.label}: " + (f"done in {result.fit_seconds:.1f} s" if result.error is None else "failed"))
     st.session_state[RESULTS] = finished
-    st.query_params["run"] = finished.run_id
-    st.success(f"Run {plain(finished.run_id)} saved. It survives a browser refresh and a server restart; find it again on the Runs page.")
+    if finished.run_id:
+        st.query_params["run"] = finished.run_id
+        st.success(f"Run {plain(finished.run_id)} saved. It survives a browser refresh and a server restart; find it again on the Runs page.")
 
 run = current_run()
 if run is not None:

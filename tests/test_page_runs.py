@@ -30,3 +30,18 @@ def test_runs_page_lists_and_reopens(tmp_path, monkeypatch):
     assert fresh.session_state["results"].run_id == run_id
     fresh.switch_page("pages/compare.py").run()
     assert not fresh.exception and len(fresh.get("plotly_chart")) >= 3
+
+
+def test_a_damaged_history_is_explained_on_the_runs_page_and_for_a_run_url(tmp_path, monkeypatch):
+    from tests.conftest import shown
+
+    monkeypatch.setenv("LSTM_LENS_HOME", str(tmp_path))
+    (tmp_path / "runs.sqlite").write_bytes(b"garbage" * 500)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.query_params["run"] = "0123456789ab"
+    at.run()
+    assert not at.exception
+    assert "is damaged and cannot be read" in shown(at.error[0])  # the ?run= URL gets the sentence
+    at.switch_page("pages/runs.py").run()
+    assert not at.exception
+    assert any("is damaged and cannot be read" in shown(e) for e in at.error)

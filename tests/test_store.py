@@ -174,3 +174,22 @@ def test_a_run_saved_by_the_previous_version_reopens(tmp_path):
 
 def test_a_bundle_exported_by_the_previous_version_imports():
     assert_reopened_as_saved(import_bundle((SAVED / "bundle.zip").read_bytes()))
+
+
+def test_a_damaged_history_says_so_instead_of_failing(tmp_path):
+    (tmp_path / "runs.sqlite").write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(DataError, match="is damaged and cannot be read.*Move runs.sqlite out"):
+        RunStore(tmp_path)
+
+
+def test_a_truncated_history_says_so(tmp_path, run):
+    store = RunStore(tmp_path / "ok")
+    run_id = store.start(run.dataset.name, run.dataset.digest, [s.key for s in run.specs])
+    store.finish(run_id, run, seconds=1.0)
+    data = (tmp_path / "ok" / "runs.sqlite").read_bytes()
+    (tmp_path / "cut").mkdir()
+    (tmp_path / "cut" / "runs.sqlite").write_bytes(data[: len(data) // 3])
+    with pytest.raises(DataError, match="is damaged"):
+        fresh = RunStore(tmp_path / "cut")
+        fresh.list()
+        fresh.load(run_id)

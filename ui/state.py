@@ -88,8 +88,9 @@ def current_run() -> TrainingRun | None:
     if run is None and st.query_params.get("run"):
         try:
             run = open_run(st.query_params["run"])
-        except ValueError:
+        except ValueError as error:  # an unknown id, an unfinished run or a damaged history: say which
             del st.query_params["run"]
+            show_error(error)
             return None
     if run is not None and run.run_id:
         st.query_params["run"] = run.run_id  # navigation clears the URL; keep the run in it so a refresh finds it

@@ -68,6 +68,11 @@ class RunStore:
             if int(found[0]) > SCHEMA_VERSION:
                 raise DataError(f"The run history in {self.root} was written by a newer LSTM Lens (schema {found[0]}); update the app.")
 
+    def _damaged(self, error: sqlite3.DatabaseError) -> DataError:
+        return DataError(f"The run history in {self.root} is damaged and cannot be read ({str(error)[:80]}). "
+                         f"Move runs.sqlite out of that folder (keep it for repair) and LSTM Lens starts a new history; "
+                         "nothing else is lost.")
+
     def _enable_wal(self) -> None:
         """WAL is a property of the database file, set once. Changing the journal mode does not wait on the
         busy handler, so a store opened while another process writes retries briefly instead of failing."""
@@ -78,8 +83,12 @@ class RunStore:
                     return
                 db.execute("PRAGMA journal_mode=WAL")
                 return
-            except sqlite3.OperationalError:
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) and "busy" not in str(error):
+                    raise self._damaged(error) from None
                 time.sleep(0.05 * (1 + attempt % 5))
+            except sqlite3.DatabaseError as error:  # not a database at all, or a damaged one
+                raise self._damaged(error) from None
             finally:
                 db.close()
         raise DataError(f"The run history in {self.root} stayed locked by another process; try again in a moment.")
@@ -91,6 +100,10 @@ class RunStore:
             db.execute("PRAGMA busy_timeout=30000")
             db.execute("PRAGMA foreign_keys=ON")
             yield db
+        except sqlite3.DatabaseError as error:
+            if isinstance(error, sqlite3.OperationalError) and ("locked" in str(error) or "busy" in str(error)):
+                raise
+            raise self._damaged(error) from None
         finally:
             db.close()
 
