@@ -29,6 +29,26 @@ def _keys(text: str, known) -> list[str]:
     return keys
 
 
+def _level(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text[:20]}' is not a number; give the interval level as a share, e.g. 0.9") from None
+    if not 0.5 <= value < 1:  # NaN fails this too
+        raise argparse.ArgumentTypeError(f"{text[:20]} is outside 0.5 to 0.99; give the interval level as a share, e.g. 0.9 for 90%")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text[:20]}' is not a whole number") from None
+    if not 0 <= value <= 256:
+        raise argparse.ArgumentTypeError(f"{value} is outside 0 to 256")
+    return value
+
+
 def _models(text: str) -> list[str]:
     from core.models import series_models
 
@@ -157,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--season", type=int, help="seasonal period in steps (detected when not given)")
     f.add_argument("--models", type=_models, default=list(DEFAULT_MODELS), help="comma-separated: " + ",".join(series_models()))
     f.add_argument("--test-size", type=int, help="points held out for scoring (default: the horizon)")
-    f.add_argument("--level", type=float, default=0.9, help="prediction interval level (default 0.9)")
+    f.add_argument("--level", type=_level, default=0.9, help="prediction interval level, 0.5 to 0.99 (default 0.9)")
     f.add_argument("--future", action="store_true", help="also refit on all data and forecast past its end")
     f.add_argument("--out", default="out", help="output folder (default ./out)")
     f.add_argument("--decimal", choices=[".", ","], help="decimal mark of a text file (detected per column when not given)")
@@ -173,8 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--target", help="value column (detected when not given; default y)")
     b.add_argument("--scheduler", default="local",
                    help="where per-series work runs: local (a Dask cluster on this machine, the default), serial, or tcp://HOST:PORT")
-    b.add_argument("--embedding", type=int, default=0, help=f"{GLOBAL_LSTM}: size of a learned per-series vector (0 = none)")
-    b.add_argument("--level", type=float, default=0.9)
+    b.add_argument("--embedding", type=_count, default=0, help=f"{GLOBAL_LSTM}: size of a learned per-series vector, 0 to 256 (0 = none)")
+    b.add_argument("--level", type=_level, default=0.9, help="prediction interval level, 0.5 to 0.99 (default 0.9)")
     b.add_argument("--out", default="out")
     b.add_argument("--decimal", choices=[".", ","], help="decimal mark of a text file (detected per column when not given)")
     b.set_defaults(run=cmd_batch)

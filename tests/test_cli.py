@@ -64,3 +64,17 @@ def test_formula_like_cells_are_neutralised(tmp_path):
 def test_bad_arguments_are_one_line():
     done = cli("forecast", "sample_data/airline_passengers.csv", "--horizon", "3", "--models", "nope")
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and "unknown model(s) nope" in done.stderr
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--level", "nan"], "outside 0.5 to 0.99"), (["--level", "5"], "outside 0.5 to 0.99"), (["--level", "x"], "is not a number"),
+])
+def test_bad_levels_get_one_line(args, message):
+    done = cli("forecast", "sample_data/airline_passengers.csv", "--horizon", "12", "--models", "naive", *args)
+    assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_negative_embedding_gets_one_line():
+    done = cli("batch", "sample_data/m4_hourly_24.csv", "--horizon", "48", "--season", "24", "--embedding", "-1")
+    assert done.returncode == 2 and "outside 0 to 256" in done.stderr and "Traceback" not in done.stderr

@@ -193,3 +193,12 @@ def test_a_truncated_history_says_so(tmp_path, run):
         fresh = RunStore(tmp_path / "cut")
         fresh.list()
         fresh.load(run_id)
+
+
+@pytest.mark.parametrize("manifest", [b"[1, 2, 3]", b"[" * 100_000 + b"]" * 100_000, b'{"format": {"x": 1}}'])
+def test_odd_manifests_get_a_sentence(manifest):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("bundle.json", manifest)
+    with pytest.raises(DataError, match="bundle"):
+        import_bundle(buffer.getvalue())

@@ -50,7 +50,7 @@ def import_bundle(data: bytes) -> TrainingRun:
         if MANIFEST not in names:
             raise DataError("This zip is not an LSTM Lens run bundle (bundle.json is missing).")
         manifest = json.loads(archive.read(MANIFEST))
-    except (zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError):
+    except (zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         raise DataError("This file is not a readable LSTM Lens run bundle (a damaged zip or manifest). Export the run again.") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         found = manifest.get("format") if isinstance(manifest, dict) else type(manifest).__name__
