@@ -133,3 +133,11 @@ def test_saved_batch_comes_back_whole(tmp_path):
     assert not list(tmp_path.glob("batches/.*"))  # no partial folder left behind
     with pytest.raises(DataError, match="There is no saved batch"):
         load_batch("../../etc", tmp_path)
+
+
+@pytest.mark.parametrize("address", ["ucx://10.0.0.5:8786", "tls://10.0.0.5:8786", "inproc://x", "tcp://10.0.0.5", "tcp://h:99999999"])
+def test_transports_and_addresses_the_app_cannot_use_get_a_sentence(address):
+    from core.batch.cluster import check_scheduler
+
+    with pytest.raises(DataError, match="not a Dask scheduler address this app can use"):
+        check_scheduler(address)

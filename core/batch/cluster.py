@@ -12,7 +12,7 @@ import re
 from core.errors import DataError
 
 SERIAL, LOCAL = "serial", "local"
-_ADDRESS = re.compile(r"^(tcp|tls|inproc|ucx)://[\w.\-\[\]:]+$")
+_ADDRESS = re.compile(r"^tcp://[\w.\-\[\]]+:\d{1,5}$")  # the transport this app's workers and scheduler speak
 
 
 def check_scheduler(scheduler: str | None) -> str:
@@ -21,7 +21,8 @@ def check_scheduler(scheduler: str | None) -> str:
     if text.lower() in (SERIAL, LOCAL):
         return text.lower()
     if not _ADDRESS.match(text):
-        raise DataError(f"'{text[:80]}' is not a Dask scheduler address. Use serial, local, or an address like tcp://10.0.0.5:8786.")
+        raise DataError(f"'{text[:80]}' is not a Dask scheduler address this app can use. Use serial, local, or a TCP address "
+                        "with its port, like tcp://10.0.0.5:8786.")
     allowed = [a.strip() for a in os.environ.get("LSTM_LENS_SCHEDULERS", "").split(",") if a.strip()]
     if allowed and text not in allowed:
         raise DataError(f"This server connects only to the Dask schedulers its administrator listed ({', '.join(allowed)}); "
@@ -47,7 +48,7 @@ def open_client(scheduler: str, workers: int | None = None):
         return Client(cluster)
     try:
         return Client(scheduler, timeout="10s")
-    except (OSError, TimeoutError) as error:
+    except Exception as error:  # refused, timed out, or not a Dask scheduler at all: a sentence, never a traceback
         raise DataError(f"Could not reach the Dask scheduler at {scheduler} ({type(error).__name__}). "
                         "Check that it is running and reachable, or choose the local cluster.") from None
 
