@@ -92,6 +92,11 @@ class LSTMForecaster(Forecaster):
                 raise DataError("The covariates have gaps on the series' dates; fill them on the Data page.")
             self.covariate_names_ = [str(c) for c in covariates.columns]
         lookback = self._validate(len(values))
+        full_values, full_cov = values, cov
+        # Memory and time grow with the windows: a very long series trains on its most recent MAX_WINDOWS.
+        self.dropped_ = max(0, len(values) - lookback - self.horizon + 1 - MAX_WINDOWS)
+        values = values[self.dropped_:]
+        cov = None if cov is None else cov[self.dropped_:]
         n_windows = len(values) - lookback - self.horizon + 1
         n_val = max(1, int(round(n_windows * self.validation_share)))
         n_train = n_windows - n_val
@@ -122,8 +127,8 @@ class LSTMForecaster(Forecaster):
         self.median_member_ = int(np.argsort(errors)[(k - 1) // 2])
         self.shrink_ = best_shrink(val_pred, y_val, spread_val) if self.shrink else 1.0
         self.width_ = conformal_width(np.abs(self.shrink_ * val_pred - y_val) * spread_val, self.level)
-        self.values_ = values
-        self.cov_ = cov
+        self.values_ = full_values
+        self.cov_ = full_cov
         self.covariates_ = covariates
 
     def _period(self, values: np.ndarray, lookback: int) -> int:
@@ -172,7 +177,8 @@ class LSTMForecaster(Forecaster):
         t = self.training_
         ensemble = f"median of {self.members_} " if self.members_ > 1 else ""
         return (f"{ensemble}LSTM {self.layers}×{self.units}, lookback {self.lookback_}, {t.epochs_run} epochs "
-                f"(best {t.best_epoch}), {t.epoch_seconds:.2f} s/epoch on {t.device}")
+                f"(best {t.best_epoch}), {t.epoch_seconds:.2f} s/epoch on {t.device}"
+                + (f", trained on the last {MAX_WINDOWS:,} windows" if getattr(self, "dropped_", 0) else ""))
 
     def network(self):
         return self.model_
@@ -221,6 +227,7 @@ def best_shrink(predicted: np.ndarray, target: np.ndarray, spread: np.ndarray) -
 
 
 LONG_SERIES_WINDOWS = 1000
+MAX_WINDOWS = 50_000  # training windows at most (the most recent): bounds memory on million-point series
 
 
 def default_members(windows: int) -> int:
@@ -264,6 +271,8 @@ def adopt(keras_model, series: pd.Series, covariates: pd.DataFrame | None, seaso
     if len(values) < lookback + horizon + 10:
         raise DataError(f"This model reads {lookback} steps and forecasts {horizon}; the series needs at least {lookback + horizon + 10} points, it has {len(values)}.")
     cov = None if not names else covariates.to_numpy(dtype=float)
+    keep = MAX_WINDOWS + lookback + horizon  # the recent part is enough to calibrate, and bounds memory
+    values, cov = values[-keep:], None if cov is None else cov[-keep:]
     # The file does not say which base forecast the network corrects: take the recipe whose forecasts of
     # the series' last windows are closest to what happened.
     best = None
