@@ -202,3 +202,31 @@ def test_odd_manifests_get_a_sentence(manifest):
         archive.writestr("bundle.json", manifest)
     with pytest.raises(DataError, match="bundle"):
         import_bundle(buffer.getvalue())
+
+
+def keras_file_claiming(tmp_path, units: int) -> Path:
+    """A real small .keras file whose description is edited to claim an LSTM of ``units`` units."""
+    source = SAVED / "store" / "models" / "23ea95d8cff1-lstm.keras"
+    target = tmp_path / "claims.keras"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w") as edited:
+        for item in original.infolist():
+            data = original.read(item.filename)
+            if item.filename == "config.json":
+                data = data.replace(b'"units": 8', f'"units": {units}'.encode())
+            edited.writestr(item, data)
+    return target
+
+
+def test_a_model_file_claiming_a_huge_network_is_refused_before_it_is_built(tmp_path):
+    with pytest.raises(DataError, match="a layer of 20,000 units"):
+        load_network(keras_file_claiming(tmp_path, 20_000))
+    assert load_network(keras_file_claiming(tmp_path, 8)) is not None  # the same file as it was loads
+
+
+def test_a_bundle_that_unpacks_too_large_is_refused_unread():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("bundle.json", b" " * (65 * 2 ** 20))  # 65 MB of spaces, a few KB packed
+    assert len(buffer.getvalue()) < 200_000
+    with pytest.raises(DataError, match="unpacks to more than this app reads"):
+        import_bundle(buffer.getvalue())

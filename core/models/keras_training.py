@@ -6,6 +6,7 @@ default), JAX or PyTorch, on a CPU or a GPU.
 """
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 import time
@@ -147,10 +148,50 @@ def load_network_bytes(data: bytes):
         return load_network(path)
 
 
+MAX_NETWORK_BYTES = 256 * 2 ** 20   # unpacked size of a .keras file this app loads
+MAX_UNITS = 4096                     # per layer; the Train page offers at most 256
+
+
+def check_network_file(path) -> None:
+    """Refuse, before anything is unpacked or built, a .keras file whose contents or claimed layer sizes would
+    take more memory than any network this app trains (a 4 KB file can claim a 20,000-unit LSTM)."""
+    with zipfile.ZipFile(path) as archive:
+        unpacked = sum(item.file_size for item in archive.infolist())
+        if unpacked > MAX_NETWORK_BYTES:
+            raise DataError(f"This .keras file unpacks to {unpacked / 2 ** 20:,.0f} MB; this app loads networks up to "
+                            f"{MAX_NETWORK_BYTES / 2 ** 20:,.0f} MB. Export a smaller model.")
+        try:
+            config = json.loads(archive.read("config.json")) if "config.json" in archive.namelist() else {}
+        except (ValueError, RecursionError):
+            raise DataError("This .keras file's description (config.json) is damaged. Export it again.") from None
+    largest = max(_claimed_sizes(config), default=0)
+    if largest > MAX_UNITS:
+        raise DataError(f"This model has a layer of {largest:,} units; this app loads networks with up to {MAX_UNITS:,} "
+                        "units a layer. Export a smaller model.")
+
+
+def _claimed_sizes(node, depth: int = 0):
+    """Every 'units' and input-shape size anywhere in a Keras config."""
+    if depth > 50:
+        raise DataError("This .keras file's description is nested too deeply to be a model. Export it again.")
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "units" and isinstance(value, (int, float)):
+                yield int(value)
+            elif key in ("batch_shape", "batch_input_shape", "shape") and isinstance(value, list):
+                yield from (int(v) // 64 for v in value if isinstance(v, (int, float)))  # long windows are fine
+            else:
+                yield from _claimed_sizes(value, depth + 1)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _claimed_sizes(value, depth + 1)
+
+
 def load_network(path) -> object:
     """Load a .keras file with safe_mode on: a model carrying code (Lambda layers) is refused with a sentence."""
     if not zipfile.is_zipfile(path):
         raise DataError("This file is not a readable .keras model (it is not a Keras archive; it may be damaged or renamed). Export it again.")
+    check_network_file(path)
     keras = keras_module()
     try:
         return keras.saving.load_model(str(path), safe_mode=True, compile=False)

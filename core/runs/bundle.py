@@ -10,11 +10,13 @@ import json
 import zipfile
 
 from core.errors import DataError
+from core.models.keras_training import MAX_NETWORK_BYTES
 from core.runs.codec import rebuild, result_to_json, run_payload
 from core.runs.records import TrainingRun
 
 FORMAT = "lstm-lens-bundle/1"
 MANIFEST, DATA = "bundle.json", "cleaned_data.csv"
+MAX_MANIFEST_BYTES = 64 * 2 ** 20   # unpacked; a long series' run is a few MB
 
 
 def network_member(key: str) -> str:
@@ -49,6 +51,10 @@ def import_bundle(data: bytes) -> TrainingRun:
         names = set(archive.namelist())
         if MANIFEST not in names:
             raise DataError("This zip is not an LSTM Lens run bundle (bundle.json is missing).")
+        sizes = {item.filename: item.file_size for item in archive.infolist()}
+        if sizes[MANIFEST] > MAX_MANIFEST_BYTES or any(size > MAX_NETWORK_BYTES for name, size in sizes.items() if name.endswith(".keras")):
+            raise DataError(f"This bundle unpacks to more than this app reads ({MAX_MANIFEST_BYTES // 2 ** 20} MB of run data, "
+                            f"{MAX_NETWORK_BYTES // 2 ** 20} MB a network). Export the run again.")
         manifest = json.loads(archive.read(MANIFEST))
     except (zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         raise DataError("This file is not a readable LSTM Lens run bundle (a damaged zip or manifest). Export the run again.") from None
