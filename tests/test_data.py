@@ -247,3 +247,15 @@ def test_million_rows_load(tmp_path):
     table = read_table(data, "big.csv")
     result = to_series(table, date="t", target="v")
     assert len(result.y) == n and result.freq == "min"
+
+
+def test_a_very_wide_file_is_refused_from_its_header(tmp_path):
+    header = ",".join(f"c{i}" for i in range(10_001))
+    row = ",".join("1" for _ in range(10_001))
+    data = (header + "\n" + (row + "\n") * 2000).encode()  # 40 MB of cells, refused from the header line
+    with pytest.raises(DataError, match="has 10,001 columns; this app reads at most 2,000"):
+        read_table(data, "wide.csv")
+    frame = pd.DataFrame({f"c{i}": [1.0] for i in range(2_001)})
+    frame.to_parquet(tmp_path / "wide.parquet")
+    with pytest.raises(DataError, match="has 2,001 columns"):
+        read_table((tmp_path / "wide.parquet").read_bytes(), "wide.parquet")

@@ -152,6 +152,7 @@ def _read_text(data: bytes, name: str, decimal: str | None = None) -> tuple[pd.D
         delimiter = ","
     if delimiter != ",":
         notes.append(f"Columns are separated by {_DELIM_WORDS[delimiter]}.")
+    _check_width(len(next(csv.reader(lines[:1], delimiter=delimiter))), name)  # before the whole file is parsed
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -214,9 +215,19 @@ def _read_excel(data: bytes, name: str) -> pd.DataFrame:
         ) from None
 
 
+def _check_width(columns: int, name: str) -> None:
+    if columns > MAX_COLUMNS:
+        raise DataError(f"The file '{name}' has {columns:,} columns; this app reads at most {MAX_COLUMNS:,}. Keep the columns you need.")
+
+
 def _read_parquet(data: bytes, name: str) -> pd.DataFrame:
+    import pyarrow.parquet as pq
+
     try:
+        _check_width(len(pq.ParquetFile(io.BytesIO(data)).schema_arrow), name)  # from the footer, before any data
         return pd.read_parquet(io.BytesIO(data))
+    except DataError:
+        raise
     except Exception as error:  # pyarrow raises many types for damaged files
         raise DataError(
             f"The Parquet file '{name}' is damaged or incomplete ({type(error).__name__}). "
@@ -227,8 +238,7 @@ def _read_parquet(data: bytes, name: str) -> pd.DataFrame:
 def _tidy_columns(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     if frame.shape[1] == 0:
         raise DataError(f"The file '{name}' has no columns. Upload a table with a header row.")
-    if frame.shape[1] > MAX_COLUMNS:
-        raise DataError(f"The file '{name}' has {frame.shape[1]} columns; this app reads at most {MAX_COLUMNS}. Keep the columns you need.")
+    _check_width(frame.shape[1], name)
     names, seen = [], {}
     for i, col in enumerate(frame.columns):
         label = str(col).strip()
