@@ -230,3 +230,26 @@ def test_a_bundle_that_unpacks_too_large_is_refused_unread():
     assert len(buffer.getvalue()) < 200_000
     with pytest.raises(DataError, match="unpacks to more than this app reads"):
         import_bundle(buffer.getvalue())
+
+
+def test_a_run_whose_network_file_is_gone_reopens_with_its_scores(tmp_path):
+    shutil.copytree(SAVED / "store", tmp_path / "store")
+    (tmp_path / "store" / "models" / "23ea95d8cff1-lstm.keras").unlink()
+    run = RunStore(tmp_path / "store").load("23ea95d8cff1")
+    lstm = run.evaluation.results["lstm"]
+    assert round(lstm.metrics["MASE"], 3) == 2.253 and lstm.forecast is not None
+    assert lstm.model is None and run.evaluation.inspectable() is None
+    assert "network file (lstm) is missing" in lstm.notes
+
+
+def test_half_written_model_files_are_swept(tmp_path):
+    import os
+    import time
+
+    store = RunStore(tmp_path)
+    old, fresh = store.models / ".abc-lstm.keras.partial.keras", store.models / ".def-lstm.keras.partial.keras"
+    for path in (old, fresh):
+        path.write_bytes(b"half")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    RunStore(tmp_path)
+    assert not old.exists() and fresh.exists()  # a save still in progress elsewhere is left alone

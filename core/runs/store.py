@@ -59,6 +59,7 @@ class RunStore:
         self.models = self.root / "models"
         self.models.mkdir(parents=True, exist_ok=True)
         self.path = self.root / "runs.sqlite"
+        self._sweep_partial_files()
         self._enable_wal()
         with self._connect() as db:
             db.executescript(SCHEMA)
@@ -67,6 +68,15 @@ class RunStore:
             found = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if int(found[0]) > SCHEMA_VERSION:
                 raise DataError(f"The run history in {self.root} was written by a newer LSTM Lens (schema {found[0]}); update the app.")
+
+    def _sweep_partial_files(self, older_than: float = 3600.0) -> None:
+        """Model files a killed save left half-written (never renamed into place) are removed after an hour."""
+        for path in self.models.glob(".*.partial.keras"):
+            try:
+                if time.time() - path.stat().st_mtime > older_than:
+                    path.unlink()
+            except OSError:
+                pass
 
     def _damaged(self, error: sqlite3.DatabaseError) -> DataError:
         return DataError(f"The run history in {self.root} is damaged and cannot be read ({str(error)[:80]}). "
@@ -170,8 +180,17 @@ class RunStore:
                 raise DataError(f"Run {run_id} did not finish ({row[0]}); only finished runs can be reopened.")
             results = {key: (json.loads(payload), file) for key, payload, file in
                        db.execute("SELECT model_key, payload, model_file FROM results WHERE run_id=?", (run_id,))}
-        networks = {key: load_network(self.models / file) for key, (_, file) in results.items() if file}
-        return rebuild(json.loads(row[1]), {k: v[0] for k, v in results.items()}, networks, run_id, row[2])
+        networks, missing = {}, []
+        for key, (_, file) in results.items():
+            if file and (self.models / Path(file).name).exists():
+                networks[key] = load_network(self.models / Path(file).name)
+            elif file:
+                missing.append(key)
+        run = rebuild(json.loads(row[1]), {k: v[0] for k, v in results.items()}, networks, run_id, row[2])
+        for key in missing:  # its scores and forecasts stand; only looking inside needs the file
+            run.evaluation.results[key].notes = (f"Its network file ({key}) is missing from {self.models}, so it cannot be "
+                                                 "looked inside or forecast again; its scores and forecasts are as saved.")
+        return run
 
     def delete(self, run_id: str) -> None:
         with self._connect() as db:
