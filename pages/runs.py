@@ -42,7 +42,12 @@ else:
             st.rerun()
     interrupted = runs[runs["status"] == "interrupted"]
     if len(interrupted):
-        st.caption(f"{len(interrupted)} run(s) were interrupted (the server stopped during training); they hold no results.")
+        n1, n2 = st.columns([3, 1], vertical_alignment="center")
+        n1.caption(f"{len(interrupted):,} run(s) were interrupted (the server stopped during training); they hold no results.")
+        if n2.button("Delete interrupted runs", key="delete_interrupted"):
+            for run_id in interrupted["id"]:
+                store.delete(run_id)
+            st.rerun()
 
 st.subheader("Import")
 i1, i2 = st.columns(2)

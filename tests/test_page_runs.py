@@ -45,3 +45,22 @@ def test_a_damaged_history_is_explained_on_the_runs_page_and_for_a_run_url(tmp_p
     at.switch_page("pages/runs.py").run()
     assert not at.exception
     assert any("is damaged and cannot be read" in shown(e) for e in at.error)
+
+
+def test_interrupted_runs_can_be_deleted(tmp_path, monkeypatch):
+    import sqlite3
+
+    from core.runs.store import RunStore
+
+    monkeypatch.setenv("LSTM_LENS_HOME", str(tmp_path))
+    store = RunStore(tmp_path)
+    run_id = store.start("airline_passengers.csv", "abc", ["naive"])
+    with sqlite3.connect(tmp_path / "runs.sqlite") as db:  # as if the process that trained it had died
+        db.execute("UPDATE runs SET pid = ? WHERE id = ?", (2 ** 22 + 12345, run_id))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.run()
+    at.switch_page("pages/runs.py").run()
+    assert not at.exception and "were interrupted" in at.caption[-1].value
+    at.button(key="delete_interrupted").click().run()
+    assert not at.exception
+    assert RunStore(tmp_path).list().empty

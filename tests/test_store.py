@@ -253,3 +253,13 @@ def test_half_written_model_files_are_swept(tmp_path):
     os.utime(old, (time.time() - 7200, time.time() - 7200))
     RunStore(tmp_path)
     assert not old.exists() and fresh.exists()  # a save still in progress elsewhere is left alone
+
+
+def test_an_unreadable_schema_version_gets_a_sentence(tmp_path):
+    import sqlite3
+
+    RunStore(tmp_path)
+    with sqlite3.connect(tmp_path / "runs.sqlite") as db:
+        db.execute("UPDATE meta SET value = 'one' WHERE key = 'schema_version'")
+    with pytest.raises(DataError, match="unreadable schema version \\('one'\\)"):
+        RunStore(tmp_path)

@@ -66,6 +66,9 @@ class RunStore:
             # Several processes may open a new store at once: the first insert wins, the rest read it.
             db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             found = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if not str(found[0]).isdigit():
+                raise DataError(f"The run history in {self.root} has an unreadable schema version ({str(found[0])[:20]!r}); "
+                                "it was not written by LSTM Lens. Move runs.sqlite out of that folder to start a new history.")
             if int(found[0]) > SCHEMA_VERSION:
                 raise DataError(f"The run history in {self.root} was written by a newer LSTM Lens (schema {found[0]}); update the app.")
 
