@@ -29,24 +29,21 @@ def _keys(text: str, known) -> list[str]:
     return keys
 
 
-def _level(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text[:20]}' is not a number; give the interval level as a share, e.g. 0.9") from None
-    if not 0.5 <= value < 1:  # NaN fails this too
-        raise argparse.ArgumentTypeError(f"{text[:20]} is outside 0.5 to 0.99; give the interval level as a share, e.g. 0.9 for 90%")
-    return value
+def _bounded(kind, low, high, what: str, hint: str = ""):
+    """An argparse type: a number of ``kind`` from ``low`` to ``high``, refused in one line otherwise (NaN included)."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text[:20]}' is not {what}{hint}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{text[:20]} is outside {low} to {high}{hint}")
+        return value
+    return parse
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text[:20]}' is not a whole number") from None
-    if not 0 <= value <= 256:
-        raise argparse.ArgumentTypeError(f"{value} is outside 0 to 256")
-    return value
+_level = _bounded(float, 0.5, 0.99, "a number", "; give the interval level as a share, e.g. 0.9 for 90%")
+_count = _bounded(int, 0, 256, "a whole number")
 
 
 def _models(text: str) -> list[str]:
