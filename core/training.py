@@ -5,7 +5,6 @@ it failed), so a run is either whole in the history or marked, never half-writte
 """
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass
 
@@ -15,7 +14,7 @@ from core.errors import DataError
 from core.evaluation.holdout import Evaluation, ModelResult, ModelSpec, check_split, fit_predict, holdout, score, split
 from core.models import LSTM, REGISTRY
 from core.models.base import Forecast, no_progress
-from core.runs.records import Dataset, TrainingRun
+from core.runs.records import Dataset, TrainingRun, content_hash
 
 
 @dataclass(frozen=True)
@@ -116,7 +115,7 @@ def sample_dataset(key: str) -> Dataset:
     guess = detect_columns(frame)
     covariates = [c for c in guess.numeric if c not in (guess.target, guess.date)]
     settings = {"date": guess.date, "target": guess.target, "covariates": tuple(covariates) if len(covariates) <= 6 else ()}
-    return Dataset(name=sample.file, digest=hashlib.sha256(data).hexdigest()[:16], clean=to_series(frame, **settings),
+    return Dataset(name=sample.file, digest=content_hash(data), clean=to_series(frame, **settings),
                    settings=settings)
 
 

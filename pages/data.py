@@ -8,7 +8,8 @@ from core.data import DUPLICATE_RULES, FILL_RULES, to_series
 from core.errors import DataError
 from core.data.samples import SAMPLES, get_sample
 from ui.tables_io import load_table
-from ui.state import DATASET, Dataset, content_hash, current_dataset, next_step, plain, show_error
+from core.runs.records import content_hash
+from ui.state import DATASET, Dataset, current_dataset, next_step, plain, show_error
 
 
 @st.cache_data(show_spinner="Cleaning…", max_entries=32)

@@ -1,17 +1,12 @@
 """Session-state keys shared between pages, and the one way pages show user errors."""
 from __future__ import annotations
 
-import hashlib
 import streamlit as st
 
 from core.runs.records import Dataset, TrainingRun  # noqa: F401  (re-exported for pages)
 
 DATASET = "dataset"          # Dataset: the cleaned series every page works on
 RESULTS = "results"          # training results (core.evaluation.holdout.Evaluation)
-
-
-def content_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:16]
 
 
 def current_dataset() -> Dataset | None:

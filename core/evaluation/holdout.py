@@ -10,6 +10,7 @@ import pandas as pd
 
 from core.errors import DataError
 from core.evaluation import metrics as M
+from core.evaluation.leaderboard import leaderboard
 from core.models import REGISTRY, build_model, label
 from core.models.base import Forecast, no_progress
 
@@ -98,8 +99,6 @@ class Evaluation:
         return next((r for k, r in self.ok().items() if k in REGISTRY and REGISTRY[k].inspectable and r.model is not None), None)
 
     def leaderboard(self) -> pd.DataFrame:
-        from core.evaluation.leaderboard import leaderboard
-
         return leaderboard(self.results)
 
     def errors_by_step(self) -> pd.DataFrame:

@@ -147,8 +147,3 @@ class Forecaster:
 
     def _predict(self, horizon: int):
         raise NotImplementedError
-
-    @property
-    def fitted_series(self) -> pd.Series:
-        """The one series a per-series model was fitted on."""
-        return self.series_

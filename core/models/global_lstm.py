@@ -20,7 +20,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from core.errors import DataError
 from core.models.base import Forecast, Forecaster, check_horizon, future_index
 from core.models.keras_training import conformal_width, keras_module, predict_network, train_network
-from core.models.windows import default_lookback
+from core.models.windows import default_lookback, seasonal_base
 
 
 VALIDATION_WINDOWS = 4
@@ -41,13 +41,6 @@ def normalise(windows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     anchor = windows[:, -1]
     scale = window_scale(windows)
     return ((windows - anchor[:, None]) / scale[:, None])[..., None].astype("float32"), anchor, scale
-
-
-def seasonal_base(windows: np.ndarray, season: int, horizon: int) -> np.ndarray:
-    """The seasonal naive forecast of each window (N, L) -> (N, H): what the network corrects."""
-    period = season if 1 < season <= windows.shape[1] else 1
-    reps = int(np.ceil(horizon / period))
-    return np.tile(windows[:, -period:], reps)[:, :horizon]
 
 
 def _padded(values: np.ndarray, length: int) -> np.ndarray:

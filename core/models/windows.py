@@ -15,6 +15,14 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 
+def seasonal_base(windows: np.ndarray, season: int, horizon: int) -> np.ndarray:
+    """The seasonal naive forecast of each window (N, L) -> (N, H): its last season repeated (its last value
+    when the season is 1 or longer than the window). Both LSTMs learn a correction to it."""
+    period = season if 1 < season <= windows.shape[1] else 1
+    reps = int(np.ceil(horizon / period))
+    return np.tile(windows[:, -period:], reps)[:, :horizon]
+
+
 @dataclass(frozen=True)
 class Scaling:
     mean: float
@@ -54,9 +62,7 @@ class Scaling:
 
     def base(self, windows: np.ndarray, horizon: int) -> np.ndarray:
         """The forecast the network corrects, (N, H): the last ``period`` values of each window, repeated."""
-        period = self.period if 1 < self.period <= windows.shape[1] else 1
-        reps = int(np.ceil(horizon / period))
-        return np.tile(windows[:, -period:], reps)[:, :horizon]
+        return seasonal_base(windows, self.period, horizon)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,15 @@
 """What a training run is: the dataset it used, the models, and their evaluation. Shared by pages and the store."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from core.data import CleanSeries
+
+
+def content_hash(data: bytes) -> str:
+    """A dataset's digest: the same bytes give the same id, in the app, the CLI and the saved runs."""
+    return hashlib.sha256(data).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
