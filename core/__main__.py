@@ -99,7 +99,8 @@ def cmd_forecast(args) -> int:
     clean = to_series(frame, date=date, target=target, covariates=covariates)
     settings = RunSettings(test_size=args.test_size or args.horizon, horizon=args.horizon, season=args.season or clean.season,
                            level=args.level)
-    print(f"{Path(args.file).name}: '{target}' by '{date}', {len(clean.y):,} points, frequency {clean.freq}, season {settings.season}; "
+    where = f"by '{date}'" if date else "on steps 1, 2, 3 …"
+    print(f"{Path(args.file).name}: '{target}' {where}, {len(clean.y):,} points, frequency {clean.freq}, season {settings.season}; "
           f"test part {settings.test_size}, horizon {args.horizon}", file=sys.stderr)
     for line in clean.report:
         print(f"  cleaning: {line}", file=sys.stderr)

@@ -45,7 +45,7 @@ if source == "Sample":
     data, filename = sample.read_bytes(), sample.file
 else:
     upload = right.file_uploader(
-        "CSV, TSV, TXT, Excel (.xlsx) or Parquet; a date column and one or more number columns",
+        "CSV, TSV, TXT, Excel (.xlsx) or Parquet; one or more number columns, with a date column if there is one",
         type=["csv", "tsv", "txt", "xlsx", "parquet"], key="upload",
     )
     if upload is None:
@@ -69,8 +69,11 @@ with st.expander(f"Preview: {len(frame):,} rows × {frame.shape[1]} columns", ex
 
 columns = list(frame.columns)
 c1, c2, c3, c4 = st.columns(4)
-date_col = c1.selectbox("Date column", columns, index=columns.index(guess.date) if guess.date in columns else 0,
-                        help="The column with timestamps. Detected automatically; change it if the guess is wrong.")
+date_options = [None, *columns]  # None: no dates, the rows numbered 1, 2, 3, … in file order
+date_col = c1.selectbox("Date column", date_options, index=date_options.index(guess.date) if guess.date in columns else 0,
+                        format_func=lambda c: "(none: steps 1, 2, 3 …)" if c is None else c,
+                        help="The column with timestamps. Detected automatically; change it if the guess is wrong. "
+                             "Without one, the rows are read in file order as numbered steps.")
 value_options = [c for c in columns if c != date_col] or columns
 default_target = guess.target if guess.target in value_options else value_options[0]
 target = c2.selectbox("Value to forecast", value_options, index=value_options.index(default_target),

@@ -28,6 +28,8 @@ def unit_labels(units) -> list[str]:
 
 
 def short_date(ts) -> str:
+    if isinstance(ts, (int, np.integer)):
+        return f"step {ts}"
     ts = pd.Timestamp(ts)
     return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.strftime("%Y-%m-%d %H:%M")
 

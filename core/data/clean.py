@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from core.data.dates import infer_frequency, parse_dates, season_candidates
+from core.data.dates import STEPS, infer_frequency, parse_dates, season_candidates, step_index
 from core.data.numbers import parse_numbers
 from core.errors import DataError
 
@@ -45,9 +45,10 @@ def to_series(
     fill: str = "interpolate",
     log: bool = False,
 ) -> CleanSeries:
-    """Make one regular, gap-handled series (plus aligned covariates) from a table."""
-    if date is None:
-        raise DataError("No column holds dates this app can read. Add a date column (e.g. 2024-01-31) or choose one.")
+    """Make one regular, gap-handled series (plus aligned covariates) from a table.
+
+    With no date column (``date=None``) the rows are read in file order on a step index 1, 2, 3, …
+    """
     if target is None:
         raise DataError("No column holds numbers to forecast. Add a column of values or choose one.")
     for col in (date, target, id_column, *covariates):
@@ -67,8 +68,6 @@ def to_series(
             raise DataError(f"No rows have '{id_column}' = '{series_id}'. Choose one of the ids in the file.")
         report.append(f"Kept the {len(rows):,} rows of series '{series_id}' (column '{id_column}').")
 
-    dates = parse_dates(rows[date], date)
-    report.extend(dates.notes)
     decimal_comma = frame.attrs.get("decimal_comma", [])
     columns = [target, *[c for c in covariates if c not in (target, date)]]
     values = {}
@@ -76,7 +75,44 @@ def to_series(
         parsed = parse_numbers(rows[col], decimal_comma=col in decimal_comma)
         _check_values(parsed, col, rows.index, report, is_target=col == target)
         values[col] = parsed.values.to_numpy(dtype=float)
-    table = pd.DataFrame(values, index=dates.dates.to_numpy())
+    if date is None:
+        table = pd.DataFrame(values, index=step_index(1, len(rows)))
+        report.append("No date column: the rows are read in file order as steps 1, 2, 3, …, and forecasts continue the "
+                      "numbering. Choose a date column to see dates instead.")
+        if len(table) < 3:
+            raise DataError(f"Only {len(table)} row(s) hold values; a series needs at least 3 (and more for a forecast).")
+        freq = STEPS
+    else:
+        table, freq = _on_dates(rows[date], date, table_values=values, requested=freq, duplicates=duplicates,
+                                resample=resample, report=report)
+    table = _trim_and_fill(table, target, fill, report)
+
+    if log:
+        bad = table[target] <= 0
+        if bad.any():
+            first = table.index[bad.to_numpy().argmax()]
+            where = f"step {first}" if freq == STEPS else f"{first:%Y-%m-%d %H:%M}"
+            raise DataError(
+                f"A log transform needs positive values, but '{target}' has {int(bad.sum())} value(s) ≤ 0 "
+                f"(first on {where}). Turn the log transform off."
+            )
+        table[target] = np.log(table[target])
+        report.append(f"Took the natural log of '{target}'; forecasts are shown back on the original scale.")
+    y = table[target].rename(target)
+    if y.nunique() == 1:
+        report.append(f"The series is constant (every value is {y.iloc[0]:g}); scaled errors such as MASE are undefined for it.")
+    options = season_candidates(freq, len(y))
+    season = _suggest_season(y, options)
+    cov = table.drop(columns=[target]) if len(columns) > 1 else None
+    return CleanSeries(y=y, covariates=cov, freq=freq, season=season, report=tuple(report), log=log, season_options=options)
+
+
+def _on_dates(cells: pd.Series, date: str, *, table_values: dict, requested: str | None, duplicates: str, resample: str,
+              report: list[str]) -> tuple[pd.DataFrame, str]:
+    """The values on their parsed dates: sorted, duplicates combined, on one regular grid."""
+    dates = parse_dates(cells, date)
+    report.extend(dates.notes)
+    table = pd.DataFrame(table_values, index=dates.dates.to_numpy())
     table = table[table.index.notna()]
     if table.empty:
         raise DataError(f"No row has a readable date in column '{date}'. Choose the column that holds the dates.")
@@ -92,28 +128,9 @@ def to_series(
     if len(table) < 3:
         raise DataError(f"Only {len(table)} distinct date(s) remain after cleaning; a series needs at least 3 (and more for a forecast).")
 
-    freq, freq_note = infer_frequency(table.index, freq)
+    freq, freq_note = infer_frequency(table.index, requested)
     report.append(freq_note)
-    table = _regularise(table, freq, resample, report)
-    table = _trim_and_fill(table, target, fill, report)
-
-    if log:
-        bad = table[target] <= 0
-        if bad.any():
-            first = table.index[bad.to_numpy().argmax()]
-            raise DataError(
-                f"A log transform needs positive values, but '{target}' has {int(bad.sum())} value(s) ≤ 0 "
-                f"(first on {first:%Y-%m-%d %H:%M}). Turn the log transform off."
-            )
-        table[target] = np.log(table[target])
-        report.append(f"Took the natural log of '{target}'; forecasts are shown back on the original scale.")
-    y = table[target].rename(target)
-    if y.nunique() == 1:
-        report.append(f"The series is constant (every value is {y.iloc[0]:g}); scaled errors such as MASE are undefined for it.")
-    options = season_candidates(freq, len(y))
-    season = _suggest_season(y, options)
-    cov = table.drop(columns=[target]) if len(columns) > 1 else None
-    return CleanSeries(y=y, covariates=cov, freq=freq, season=season, report=tuple(report), log=log, season_options=options)
+    return _regularise(table, freq, resample, report), freq
 
 
 def _column_list(frame: pd.DataFrame) -> str:
@@ -184,7 +201,8 @@ def _trim_and_fill(table: pd.DataFrame, target: str, fill: str, report: list[str
             continue
         where = f"'{col}'"
         if fill == "interpolate":
-            table[col] = table[col].interpolate(method="time", limit_direction="both")
+            how = "time" if isinstance(table.index, pd.DatetimeIndex) else "linear"
+            table[col] = table[col].interpolate(method=how, limit_direction="both")
             report.append(f"{gaps:,} missing value(s) in {where} filled by linear interpolation in time.")
         elif fill == "ffill":
             table[col] = table[col].ffill().bfill()
@@ -204,7 +222,11 @@ def _suggest_season(y: pd.Series, options: tuple[int, ...]) -> int:
     centred = diffed - diffed.mean()
     denom = float(centred @ centred) or 1.0
     best, best_acf = options[0], -np.inf
+    if options[0] == 1:  # no cycle expected (no dates): a season must show a clear autocorrelation to be chosen
+        best_acf = 0.3
     for lag in options:
+        if lag == 1:
+            continue
         if lag >= len(centred) // 2:
             continue
         acf = float(centred[lag:] @ centred[:-lag]) / denom

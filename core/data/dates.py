@@ -10,6 +10,7 @@ import pandas as pd
 
 from core.errors import DataError
 
+STEPS = "steps"  # the frequency of a series read without dates, on a step index 1, 2, 3, …
 EARLIEST = pd.Timestamp("1678-01-01")
 LATEST = pd.Timestamp("2261-12-31")
 
@@ -227,7 +228,20 @@ def _base(freq: str) -> tuple[int, str]:
     return n, name
 
 
+def is_steps(index_or_freq) -> bool:
+    """True for a series (or its frequency) numbered 1, 2, 3, … rather than dated."""
+    if isinstance(index_or_freq, str):
+        return index_or_freq == STEPS
+    return not isinstance(index_or_freq, pd.DatetimeIndex)
+
+
+def step_index(start: int, length: int) -> pd.Index:
+    return pd.RangeIndex(start, start + length, name="step")
+
+
 def describe_frequency(freq: str) -> str:
+    if freq == STEPS:
+        return "no dates"
     n, base = _base(freq)
     words = {"min": "minute", "h": "hour", "D": "day", "B": "business day", "W": "week", "M": "month", "Q": "quarter", "Y": "year", "s": "second"}
     word = words.get(base, freq)
@@ -235,7 +249,12 @@ def describe_frequency(freq: str) -> str:
 
 
 def season_candidates(freq: str, length: int) -> tuple[int, ...]:
-    """Seasonal periods that fit the frequency, most common first, each seen at least twice."""
+    """Seasonal periods that fit the frequency, most common first, each seen at least twice.
+
+    Without dates nothing says which cycle to expect: 1 (none) comes first and the common cycles follow,
+    so the autocorrelation has to earn a seasonal choice."""
+    if freq == STEPS:
+        return (1, *(s for s in (4, 7, 12, 24, 52) if 2 * s <= length))
     n, base = _base(freq)
     if base == "min":
         per_hour = max(1, 60 // n)

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from core.data.dates import is_steps, step_index
 from core.errors import DataError
 
 
@@ -55,7 +56,9 @@ class Forecast:
         return Forecast(self.index, np.exp(self.mean), np.exp(self.lower), np.exp(self.upper), self.model, self.level)
 
 
-def future_index(series: pd.Series, horizon: int) -> pd.DatetimeIndex:
+def future_index(series: pd.Series, horizon: int) -> pd.Index:
+    if is_steps(series.index):
+        return step_index(int(series.index[-1]) + 1, horizon)
     freq = series.index.freq or pd.infer_freq(series.index)
     if freq is None:
         raise DataError("The series has no regular frequency; clean it on the Data page first.")
@@ -137,8 +140,9 @@ class Forecaster:
                 setattr(self, name, value)
 
     def _check(self, series) -> pd.Series:
-        if not isinstance(series, pd.Series) or not isinstance(series.index, pd.DatetimeIndex):
-            raise DataError(f"{self.name} needs a series indexed by dates; clean the data on the Data page first.")
+        if not isinstance(series, pd.Series) or not (isinstance(series.index, pd.DatetimeIndex) or
+                                                     pd.api.types.is_integer_dtype(series.index)):
+            raise DataError(f"{self.name} needs a series indexed by dates or steps; clean the data on the Data page first.")
         check_series(series, self.minimum_points, self.name)
         return series
 

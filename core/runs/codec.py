@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from core.data import CleanSeries
+from core.data.dates import STEPS, is_steps, step_index
 from core.evaluation.holdout import Evaluation, ModelResult, ModelSpec, split
 from core.evaluation.metrics import Undefined
 from core.models import REGISTRY
@@ -44,12 +45,21 @@ def jsonable(value):
     return value
 
 
+def _index_to_json(index: pd.Index) -> dict:
+    if is_steps(index):
+        return {"freq": STEPS, "start": int(index[0])}
+    return {"freq": index.freqstr, "start": index[0].isoformat()}
+
+
 def series_to_json(y: pd.Series) -> dict:
-    return {"name": str(y.name), "freq": y.index.freqstr, "start": y.index[0].isoformat(), "values": [num(v) for v in y.to_numpy()]}
+    return {"name": str(y.name), **_index_to_json(y.index), "values": [num(v) for v in y.to_numpy()]}
 
 
 def series_from_json(data: dict) -> pd.Series:
-    index = pd.date_range(data["start"], periods=len(data["values"]), freq=data["freq"]).as_unit("ns")
+    if data["freq"] == STEPS:
+        index = step_index(int(data["start"]), len(data["values"]))
+    else:
+        index = pd.date_range(data["start"], periods=len(data["values"]), freq=data["freq"]).as_unit("ns")
     return pd.Series([unnum(v) for v in data["values"]], index=index, name=data["name"], dtype=float)
 
 
@@ -70,12 +80,19 @@ def clean_from_json(data: dict) -> CleanSeries:
 
 
 def forecast_to_json(f: Forecast) -> dict:
-    return {"index": [t.isoformat() for t in f.index], "freq": f.index.freqstr, "mean": f.mean.tolist(), "lower": f.lower.tolist(),
+    irregular = not is_steps(f.index) and f.index.freq is None
+    where = {"index": [t.isoformat() for t in f.index], "freq": None} if irregular else _index_to_json(f.index)
+    return {**where, "periods": len(f.index), "mean": f.mean.tolist(), "lower": f.lower.tolist(),
             "upper": f.upper.tolist(), "model": f.model, "level": f.level}
 
 
 def forecast_from_json(d: dict) -> Forecast:
-    index = pd.DatetimeIndex(pd.to_datetime(d["index"]).as_unit("ns"), freq=d.get("freq"))
+    if "index" in d:  # runs saved before step indexes listed every timestamp
+        index = pd.DatetimeIndex(pd.to_datetime(d["index"]).as_unit("ns"), freq=d.get("freq"))
+    elif d["freq"] == STEPS:
+        index = step_index(int(d["start"]), int(d["periods"]))
+    else:
+        index = pd.date_range(d["start"], periods=int(d["periods"]), freq=d["freq"]).as_unit("ns")
     return Forecast(index, np.asarray(d["mean"], float), np.asarray(d["lower"], float), np.asarray(d["upper"], float), d["model"], d["level"])
 
 

@@ -34,3 +34,17 @@ def test_bad_upload_shows_a_sentence_not_a_traceback(server, page):
     assert "Line 3 of 'ragged_rows.csv' has 4 fields where the header has 2" in alert.inner_text()
     assert_no_exception(page)
     assert page.get_by_text("is still loaded on the other pages").count() == 1
+
+
+def test_a_column_without_dates_is_read_on_steps(server, page):
+    page.goto(server)
+    page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=60_000)
+    page.get_by_text("Upload a file").click()
+    wait_idle(page)
+    page.locator('input[type="file"]').set_input_files(str(AWKWARD / "no_dates.csv"))
+    page.get_by_text("No date column: the rows are read in file order as steps 1, 2, 3").wait_for(timeout=60_000)
+    wait_idle(page)
+    assert page.get_by_text("no dates", exact=True).count() >= 1
+    assert page.locator(".js-plotly-plot").count() >= 1
+    assert_no_exception(page)
+    assert not real_console_errors(page), real_console_errors(page)
