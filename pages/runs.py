@@ -3,16 +3,21 @@ import streamlit as st
 
 from core.errors import DataError
 from core.runs.bundle import import_bundle
+from core.runs.store import DamagedHistory
 from core.training import adopt_network, save_imported
-from ui.state import RESULTS, current_dataset, current_run, get_store, open_run, plain, show_error
+from ui.state import RESULTS, current_dataset, current_run, delete_run, get_store, open_run, plain, set_aside_damaged_history, show_error
 
 st.title("Runs")
 current_run()
 try:
     store = get_store()
     runs = store.list()
-except DataError as error:  # a damaged history: say so; the rest of the app still works
+except DataError as error:  # a damaged history: say so, offer the way out; the rest of the app still works
     show_error(error)
+    if isinstance(error, DamagedHistory) and st.button("Set the damaged history aside and start a new one", key="set_aside"):
+        kept = set_aside_damaged_history()
+        st.success(f"The damaged history was renamed to {plain(kept.name)} and kept; a new one starts now.")
+        st.button("Show the new history")
     st.stop()
 st.caption(f"Saved in {plain(store.root)} (set LSTM_LENS_HOME to keep them elsewhere).")
 
@@ -31,14 +36,14 @@ else:
         labels = {rid: f"{created} · {name} · best {best or '—'}"
                   for rid, created, name, best in zip(finished["id"], finished["created"], finished["dataset"], finished["best model"])}
         chosen = c1.selectbox("Run", list(labels), format_func=labels.get)
-        if c2.button("Reopen", type="primary"):
+        if c2.button("Reopen", type="primary", key="reopen_run"):
             try:
                 open_run(chosen)
                 st.success("Reopened: Compare, Inside the LSTM and Learn now show this run.")
             except DataError as error:
                 show_error(error)
-        if c3.button("Delete"):
-            store.delete(chosen)
+        if c3.button("Delete", key="delete_run"):
+            delete_run(chosen)
             st.rerun()
     interrupted = runs[runs["status"] == "interrupted"]
     if len(interrupted):
@@ -46,7 +51,7 @@ else:
         n1.caption(f"{len(interrupted):,} run(s) were interrupted (the server stopped during training); they hold no results.")
         if n2.button("Delete interrupted runs", key="delete_interrupted"):
             for run_id in interrupted["id"]:
-                store.delete(run_id)
+                delete_run(run_id)
             st.rerun()
 
 st.subheader("Import")

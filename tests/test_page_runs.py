@@ -64,3 +64,56 @@ def test_interrupted_runs_can_be_deleted(tmp_path, monkeypatch):
     at.button(key="delete_interrupted").click().run()
     assert not at.exception
     assert RunStore(tmp_path).list().empty
+
+
+def test_sessions_get_their_own_copy_and_a_deleted_run_is_gone_everywhere(tmp_path, monkeypatch):
+    from tests.conftest import shown
+
+    monkeypatch.setenv("LSTM_LENS_HOME", str(tmp_path))
+    trainer = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    trainer.run()
+    trainer.switch_page("pages/train.py").run()
+    trainer.multiselect[0].set_value(["naive", "snaive"])
+    trainer.button[0].click().run()
+    run_id = trainer.session_state["results"].run_id
+
+    def visitor():
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+        at.query_params["run"] = run_id
+        at.switch_page("pages/compare.py").run()
+        assert not at.exception
+        return at
+
+    first, second = visitor(), visitor()
+    mine, theirs = first.session_state["results"], second.session_state["results"]
+    assert mine is not theirs and mine.evaluation.results is not theirs.evaluation.results
+    mine.future = {"naive": "changed by the first session"}  # what Compare's future forecast does
+    mine.evaluation.results["naive"].notes = "a note for the first session only"
+    third = visitor()
+    assert third.session_state["results"].future is None
+    assert third.session_state["results"].evaluation.results["naive"].notes == ""
+
+    second.switch_page("pages/runs.py").run()
+    second.button(key="delete_run").click().run()
+    assert not second.exception
+    assert "results" not in second.session_state and "run" not in second.query_params
+    late = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)  # the cached copy is not served
+    late.query_params["run"] = run_id
+    late.run()
+    assert not late.exception
+    assert "There is no run" in shown(late.error[0]) and "may have been deleted" in shown(late.error[0])
+
+
+def test_a_damaged_history_can_be_set_aside_from_the_runs_page(tmp_path, monkeypatch):
+    monkeypatch.setenv("LSTM_LENS_HOME", str(tmp_path))
+    (tmp_path / "runs.sqlite").write_bytes(b"garbage" * 500)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.run()
+    at.switch_page("pages/runs.py").run()
+    at.button(key="set_aside").click().run()
+    assert not at.exception
+    kept = list(tmp_path.glob("runs.damaged-*.sqlite"))
+    assert len(kept) == 1 and kept[0].read_bytes() == b"garbage" * 500
+    at.switch_page("pages/runs.py").run()
+    assert not at.exception and not at.error
+    assert "No runs yet" in at.info[0].value

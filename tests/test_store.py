@@ -178,7 +178,7 @@ def test_a_bundle_exported_by_the_previous_version_imports():
 
 def test_a_damaged_history_says_so_instead_of_failing(tmp_path):
     (tmp_path / "runs.sqlite").write_bytes(b"this is not a database at all" * 100)
-    with pytest.raises(DataError, match="is damaged and cannot be read.*Move runs.sqlite out"):
+    with pytest.raises(DataError, match="is damaged and cannot be read.*Set it aside"):
         RunStore(tmp_path)
 
 

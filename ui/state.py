@@ -69,12 +69,39 @@ def _load_run(root: str, run_id: str) -> TrainingRun:
 
 
 def open_run(run_id: str) -> TrainingRun:
-    """Put a saved run (and its dataset) into this session, without retraining."""
-    run = _load_run(str(get_store().root), run_id)
+    """Put a saved run (and its dataset) into this session, without retraining.
+
+    The run is read once for the whole server; each session gets its own copy to change."""
+    from core.errors import DataError
+
+    store = get_store()
+    if not store.exists(run_id):  # deleted, perhaps by another session or the CLI: never served from the cache
+        raise DataError(f"There is no run '{str(run_id)[:40]}' in the history; it may have been deleted.")
+    run = _load_run(str(store.root), run_id).session_copy()
     st.session_state[RESULTS] = run
     st.session_state[DATASET] = run.dataset
     st.query_params["run"] = run_id
     return run
+
+
+def set_aside_damaged_history():
+    """Rename the damaged runs.sqlite (kept for repair) and forget the store opened on it; the next page starts a new one."""
+    from core.runs.store import set_aside_history
+
+    kept = set_aside_history()  # in the current data directory
+    _store.clear()
+    _load_run.clear()
+    return kept
+
+
+def delete_run(run_id: str) -> None:
+    """Delete a saved run everywhere: its files, the server's cache, and this session if it shows that run."""
+    get_store().delete(run_id)
+    _load_run.clear()
+    current = st.session_state.get(RESULTS)
+    if current is not None and current.run_id == run_id:
+        del st.session_state[RESULTS]
+        st.query_params.pop("run", None)
 
 
 def current_run() -> TrainingRun | None:

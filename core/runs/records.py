@@ -1,6 +1,8 @@
 """What a training run is: the dataset it used, the models, and their evaluation. Shared by pages and the store."""
 from __future__ import annotations
 
+import copy
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 
@@ -32,3 +34,12 @@ class TrainingRun:
     future: dict | None = None  # key -> Forecast past the end of the data
     run_id: str | None = None
     created: float | None = None
+
+    def session_copy(self) -> "TrainingRun":
+        """A copy one browser session may change (its future forecasts, notes) while the cached original stays as saved.
+
+        The trained networks are shared: nothing changes them after training."""
+        evaluation = copy.copy(self.evaluation)
+        evaluation.results = {key: copy.copy(result) for key, result in self.evaluation.results.items()}
+        return dataclasses.replace(self, evaluation=evaluation, specs=list(self.specs),
+                                   future=dict(self.future) if self.future else None)

@@ -52,6 +52,24 @@ def _pid_alive(pid: int | None) -> bool:
     return True
 
 
+class DamagedHistory(DataError):
+    """runs.sqlite cannot be read as a run history; set_aside_history is the way out."""
+
+
+def set_aside_history(root: Path | str | None = None) -> Path:
+    """Rename a damaged runs.sqlite (with its WAL files) beside itself, kept for repair, so a new history can start.
+
+    Returns the new name. The saved model files stay where they are."""
+    root = Path(root) if root else data_dir()
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    kept = root / f"runs.damaged-{stamp}.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        path = root / f"runs.sqlite{suffix}"
+        if path.exists():
+            path.rename(root / f"{kept.name}{suffix}")
+    return kept
+
+
 # ------------------------------------------------------------------ the store
 class RunStore:
     def __init__(self, root: Path | str | None = None):
@@ -67,8 +85,9 @@ class RunStore:
             db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             found = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if not str(found[0]).isdigit():
-                raise DataError(f"The run history in {self.root} has an unreadable schema version ({str(found[0])[:20]!r}); "
-                                "it was not written by LSTM Lens. Move runs.sqlite out of that folder to start a new history.")
+                raise DamagedHistory(f"The run history in {self.root} has an unreadable schema version ({str(found[0])[:20]!r}); "
+                                     "it was not written by LSTM Lens. Set it aside (the Runs page has a button; it is renamed "
+                                     "and kept) to start a new history.")
             if int(found[0]) > SCHEMA_VERSION:
                 raise DataError(f"The run history in {self.root} was written by a newer LSTM Lens (schema {found[0]}); update the app.")
 
@@ -82,9 +101,9 @@ class RunStore:
                 pass
 
     def _damaged(self, error: sqlite3.DatabaseError) -> DataError:
-        return DataError(f"The run history in {self.root} is damaged and cannot be read ({str(error)[:80]}). "
-                         f"Move runs.sqlite out of that folder (keep it for repair) and LSTM Lens starts a new history; "
-                         "nothing else is lost.")
+        return DamagedHistory(f"The run history in {self.root} is damaged and cannot be read ({str(error)[:80]}). "
+                         "Set it aside (the Runs page has a button; it is renamed and kept for repair) and LSTM Lens "
+                         "starts a new history; nothing else is lost.")
 
     def _enable_wal(self) -> None:
         """WAL is a property of the database file, set once. Changing the journal mode does not wait on the
@@ -194,6 +213,10 @@ class RunStore:
             run.evaluation.results[key].notes = (f"Its network file ({key}) is missing from {self.models}, so it cannot be "
                                                  "looked inside or forecast again; its scores and forecasts are as saved.")
         return run
+
+    def exists(self, run_id: str) -> bool:
+        with self._connect() as db:
+            return db.execute("SELECT 1 FROM runs WHERE id=?", (run_id,)).fetchone() is not None
 
     def delete(self, run_id: str) -> None:
         with self._connect() as db:
