@@ -263,3 +263,68 @@ def test_an_unreadable_schema_version_gets_a_sentence(tmp_path):
         db.execute("UPDATE meta SET value = 'one' WHERE key = 'schema_version'")
     with pytest.raises(DataError, match="unreadable schema version \\('one'\\)"):
         RunStore(tmp_path)
+
+
+V1_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE runs (
+    id TEXT PRIMARY KEY, created REAL NOT NULL, finished REAL, status TEXT NOT NULL, pid INTEGER,
+    dataset_name TEXT NOT NULL, dataset_hash TEXT NOT NULL, models TEXT NOT NULL, best_model TEXT, best_mase REAL,
+    device TEXT, seconds REAL, message TEXT, payload TEXT
+);
+CREATE TABLE results (
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, model_key TEXT NOT NULL, payload TEXT NOT NULL,
+    model_file TEXT, PRIMARY KEY (run_id, model_key)
+);
+INSERT INTO meta VALUES ('schema_version', '1');
+"""
+
+
+def columns_of(path, table="runs"):
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        return [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
+
+
+def test_a_version_1_history_is_migrated_in_place_and_keeps_its_runs(tmp_path):
+    import sqlite3
+
+    from core.runs.store import SCHEMA_VERSION
+
+    with sqlite3.connect(tmp_path / "runs.sqlite") as db:
+        db.executescript(V1_SCHEMA)
+        db.execute("INSERT INTO runs (id, created, status, pid, dataset_name, dataset_hash, models) VALUES "
+                   "('old1', 1.0, 'failed', 1, 'airline.csv', 'abc', 'naive')")
+    assert "process" not in columns_of(tmp_path / "runs.sqlite")
+    store = RunStore(tmp_path)
+    assert "process" in columns_of(tmp_path / "runs.sqlite")
+    with sqlite3.connect(tmp_path / "runs.sqlite") as db:
+        assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(SCHEMA_VERSION) == "2"
+    assert list(store.list()["id"]) == ["old1"]
+    started = store.start("new.csv", "def", ["naive"])  # a migrated history records new runs with their process
+    assert store.list().set_index("id").loc[started, "status"] == "running"
+    RunStore(tmp_path)  # opening again migrates nothing twice
+    assert columns_of(tmp_path / "runs.sqlite").count("process") == 1
+
+
+def test_the_saved_v1_store_is_migrated_when_opened(tmp_path):
+    shutil.copytree(SAVED / "store", tmp_path / "store")
+    RunStore(tmp_path / "store")
+    assert "process" in columns_of(tmp_path / "store" / "runs.sqlite")
+
+
+def test_a_run_whose_pid_was_reused_by_another_process_is_interrupted(tmp_path):
+    import os
+    import sqlite3
+
+    from core.runs.store import process_identity
+
+    store = RunStore(tmp_path)
+    mine = store.start("a.csv", "a", ["naive"])
+    reused = store.start("b.csv", "b", ["naive"])
+    assert process_identity(os.getpid()) is not None  # Linux: the check below is the real one
+    with sqlite3.connect(tmp_path / "runs.sqlite") as db:  # same pid as this live process, but an earlier process' start
+        db.execute("UPDATE runs SET process = 'another-boot:12345' WHERE id = ?", (reused,))
+    status = store.list().set_index("id")["status"]
+    assert status[mine] == "running" and status[reused] == "interrupted"

@@ -21,11 +21,11 @@ from core.errors import DataError
 from core.runs.codec import num, rebuild, result_to_json, run_payload
 from core.runs.records import TrainingRun
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
-    id TEXT PRIMARY KEY, created REAL NOT NULL, finished REAL, status TEXT NOT NULL, pid INTEGER,
+    id TEXT PRIMARY KEY, created REAL NOT NULL, finished REAL, status TEXT NOT NULL, pid INTEGER, process TEXT,
     dataset_name TEXT NOT NULL, dataset_hash TEXT NOT NULL, models TEXT NOT NULL, best_model TEXT, best_mase REAL,
     device TEXT, seconds REAL, message TEXT, payload TEXT
 );
@@ -35,21 +35,41 @@ CREATE TABLE IF NOT EXISTS results (
 );
 """
 
+# Each step takes a history from version n - 1 to n; a new history is created at SCHEMA_VERSION directly.
+MIGRATIONS = {
+    2: ["ALTER TABLE runs ADD COLUMN process TEXT"],  # which process (not only which pid) is training a run
+}
+
 
 def data_dir() -> Path:
     return Path(os.environ.get("LSTM_LENS_HOME") or Path.home() / ".lstm-lens")
 
 
-def _pid_alive(pid: int | None) -> bool:
-    if not pid:
+def process_identity(pid: int) -> str | None:
+    """What tells this process from a later one given the same pid: the boot and the process' start tick (Linux).
+
+    None where the system does not say (the pid alone is then trusted)."""
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        started = stat.rsplit(")", 1)[1].split()[19]  # field 22, counted after the command name
+    except (OSError, IndexError):
+        return None
+    return f"{boot}:{started}"
+
+
+def _still_running(pid: int | None, process: str | None) -> bool:
+    """Whether the process that started a run is still the one alive under its pid."""
+    if pid is None or pd.isna(pid) or not pid:
         return False
+    pid = int(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
-    return True
+        pass
+    return process is None or process_identity(pid) in (process, None)
 
 
 class DamagedHistory(DataError):
@@ -80,16 +100,29 @@ class RunStore:
         self._sweep_partial_files()
         self._enable_wal()
         with self._connect() as db:
-            db.executescript(SCHEMA)
-            # Several processes may open a new store at once: the first insert wins, the rest read it.
-            db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            found = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            if not str(found[0]).isdigit():
-                raise DamagedHistory(f"The run history in {self.root} has an unreadable schema version ({str(found[0])[:20]!r}); "
-                                     "it was not written by LSTM Lens. Set it aside (the Runs page has a button; it is renamed "
-                                     "and kept) to start a new history.")
-            if int(found[0]) > SCHEMA_VERSION:
-                raise DataError(f"The run history in {self.root} was written by a newer LSTM Lens (schema {found[0]}); update the app.")
+            db.execute("BEGIN IMMEDIATE")  # several processes may open a new or old store at once: one creates or migrates
+            try:
+                fresh = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'runs'").fetchone() is None
+                for statement in filter(str.strip, SCHEMA.split(";")):
+                    db.execute(statement)
+                db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION if fresh else 1),))
+                self._migrate(db, db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def _migrate(self, db, found: str) -> None:
+        if not str(found).isdigit():
+            raise DamagedHistory(f"The run history in {self.root} has an unreadable schema version ({str(found)[:20]!r}); "
+                                 "it was not written by LSTM Lens. Set it aside (the Runs page has a button; it is renamed "
+                                 "and kept) to start a new history.")
+        if int(found) > SCHEMA_VERSION:
+            raise DataError(f"The run history in {self.root} was written by a newer LSTM Lens (schema {found}); update the app.")
+        for version in range(int(found) + 1, SCHEMA_VERSION + 1):
+            for statement in MIGRATIONS[version]:
+                db.execute(statement)
+            db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
 
     def _sweep_partial_files(self, older_than: float = 3600.0) -> None:
         """Model files a killed save left half-written (never renamed into place) are removed after an hour."""
@@ -142,8 +175,9 @@ class RunStore:
     def start(self, dataset_name: str, dataset_hash: str, models: list[str]) -> str:
         run_id = uuid.uuid4().hex[:12]
         with self._connect() as db:
-            db.execute("INSERT INTO runs (id, created, status, pid, dataset_name, dataset_hash, models) VALUES (?,?,?,?,?,?,?)",
-                       (run_id, time.time(), "running", os.getpid(), dataset_name, dataset_hash, ",".join(models)))
+            db.execute("INSERT INTO runs (id, created, status, pid, process, dataset_name, dataset_hash, models) VALUES (?,?,?,?,?,?,?,?)",
+                       (run_id, time.time(), "running", os.getpid(), process_identity(os.getpid()), dataset_name, dataset_hash,
+                        ",".join(models)))
         return run_id
 
     def finish(self, run_id: str, run: TrainingRun, seconds: float) -> None:
@@ -180,16 +214,17 @@ class RunStore:
 
     def list(self) -> pd.DataFrame:
         with self._connect() as db:
-            rows = db.execute("SELECT id, created, finished, status, pid, dataset_name, models, best_model, best_mase, device, seconds, message "
+            rows = db.execute("SELECT id, created, finished, status, pid, process, dataset_name, models, best_model, best_mase, device, seconds, message "
                               "FROM runs ORDER BY created DESC").fetchall()
-        frame = pd.DataFrame(rows, columns=["id", "created", "finished", "status", "pid", "dataset", "models", "best model",
+        frame = pd.DataFrame(rows, columns=["id", "created", "finished", "status", "pid", "process", "dataset", "models", "best model",
                                             "best MASE", "device", "seconds", "message"])
         if frame.empty:
             return frame
-        stale = (frame["status"] == "running") & ~frame["pid"].map(_pid_alive)
+        alive = [_still_running(pid, process) for pid, process in zip(frame["pid"], frame["process"])]
+        stale = (frame["status"] == "running") & ~pd.Series(alive, index=frame.index, dtype=bool)
         frame.loc[stale, "status"] = "interrupted"
         frame["created"] = pd.to_datetime(frame["created"], unit="s").dt.strftime("%Y-%m-%d %H:%M:%S")
-        return frame.drop(columns=["pid", "finished"])
+        return frame.drop(columns=["pid", "process", "finished"])
 
     def load(self, run_id: str) -> TrainingRun:
         from core.models.keras_training import load_network
