@@ -81,7 +81,8 @@ def settings(panel, frame, id_col, date_col, value_col):
     w1, w2 = st.columns([2, 2])
     where = w1.radio("Run per-series models on", where_options, format_func=where_labels.get, key="batch_where")
     address = w2.text_input("Scheduler address", "tcp://127.0.0.1:8786", key="batch_address", disabled=where != "address",
-                            help="Every worker needs LSTM Lens's requirements and its core/ folder on its Python path.")
+                            help="Only schedulers the administrator lists in LSTM_LENS_SCHEDULERS. Every worker needs LSTM Lens's "
+                                 "requirements and its core/ folder on its Python path.")
     params = {GLOBAL_LSTM: {"embedding": embedding}} if embedding else {}
     return int(horizon), int(season), [ModelSpec(k, params.get(k, {})) for k in models], (address if where == "address" else where)
 
@@ -148,7 +149,7 @@ if data is not None:
         ids = lengths_caption(frame, columns[0])
         horizon, season, models, where = settings(panel, frame, *columns)
         if st.button("Run the batch", type="primary", disabled=not models):
-            check_scheduler(where)
+            check_scheduler(where, listed_only=True)
             result = run(frame, columns, ids, horizon, season, models, where)
             st.session_state[BATCH] = result
             st.session_state[BATCH_ID] = st.query_params["batch"] = save_batch(result)  # a refresh or a restart reopens it

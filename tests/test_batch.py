@@ -135,9 +135,47 @@ def test_saved_batch_comes_back_whole(tmp_path):
         load_batch("../../etc", tmp_path)
 
 
-@pytest.mark.parametrize("address", ["ucx://10.0.0.5:8786", "tls://10.0.0.5:8786", "inproc://x", "tcp://10.0.0.5", "tcp://h:99999999"])
+@pytest.mark.parametrize("address", ["ucx://10.0.0.5:8786", "tls://10.0.0.5:8786", "inproc://x", "tcp://10.0.0.5", "tcp://h:99999999", "tcp://h:70000", "tcp://h:0"])
 def test_transports_and_addresses_the_app_cannot_use_get_a_sentence(address):
     from core.batch.cluster import check_scheduler
 
     with pytest.raises(DataError, match="not a Dask scheduler address this app can use"):
         check_scheduler(address)
+
+
+def test_the_local_cluster_speaks_tls_only_to_its_own_client_and_serves_no_http():
+    """No HTTP listener (Dask opens 8787 even with the dashboard off), and a client without the cluster's key is refused."""
+    import os
+
+    import psutil
+    from distributed import Client
+
+    from core.batch.cluster import close_client, open_client
+
+    client = open_client("local", workers=1)
+    try:
+        address = client.scheduler.address
+        assert address.startswith("tls://127.0.0.1:")
+        info = client.scheduler_info()
+        ports = {int(a.rsplit(":", 1)[1]) for a in [address, *info["workers"], *[w["nanny"] for w in info["workers"].values()]]}
+        pids = [os.getpid(), *[p.pid for p in psutil.Process().children(recursive=True)]]
+        listening = {c.laddr.port for pid in pids for c in psutil.Process(pid).net_connections("tcp")
+                     if c.status == psutil.CONN_LISTEN}
+        assert 8787 not in listening and listening == ports  # the cluster's own TLS ports, nothing else
+        with pytest.raises(Exception):
+            Client(address, timeout="3s")  # no certificate: cannot connect, so cannot run code on the workers
+        assert client.submit(sum, [1, 2]).result() == 3
+    finally:
+        close_client(client)
+
+
+def test_the_app_connects_only_to_listed_schedulers(monkeypatch):
+    from core.batch.cluster import check_scheduler
+
+    monkeypatch.delenv("LSTM_LENS_SCHEDULERS", raising=False)
+    assert check_scheduler("tcp://10.0.0.5:8786") == "tcp://10.0.0.5:8786"  # the CLI: the machine's own user decides
+    assert check_scheduler("local", listed_only=True) == "local"
+    with pytest.raises(DataError, match="has not listed any remote Dask scheduler"):
+        check_scheduler("tcp://10.0.0.5:8786", listed_only=True)
+    monkeypatch.setenv("LSTM_LENS_SCHEDULERS", "tcp://10.0.0.5:8786")
+    assert check_scheduler("tcp://10.0.0.5:8786", listed_only=True) == "tcp://10.0.0.5:8786"

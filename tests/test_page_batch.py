@@ -70,3 +70,13 @@ def test_batch_page_checks_the_scheduler_address():
     at.button[0].click().run()
     assert not at.exception
     assert "is not a Dask scheduler address" in shown(at.error[0])
+
+
+def test_the_app_refuses_remote_schedulers_nobody_listed(monkeypatch):
+    monkeypatch.delenv("LSTM_LENS_SCHEDULERS", raising=False)
+    at = open_batch()
+    at.radio(key="batch_where").set_value("address").run()
+    at.text_input(key="batch_address").set_value("tcp://127.0.0.1:8786").run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert "an administrator has not listed any remote Dask scheduler" in shown(at.error[0])

@@ -2,7 +2,9 @@
 
 ``scheduler`` is one of ``"serial"`` (this process, one series after another), ``"local"`` (a Dask
 LocalCluster of worker processes on this machine) or an address such as ``tcp://10.0.0.5:8786``.
-A shared deployment can restrict addresses to a list in ``LSTM_LENS_SCHEDULERS`` (comma-separated).
+The app (a server others may reach) connects only to addresses an administrator lists in
+``LSTM_LENS_SCHEDULERS`` (comma-separated); with none listed it refuses every remote scheduler. The CLI,
+run by the machine's own user, accepts any TCP address unless that list is set.
 """
 from __future__ import annotations
 
@@ -12,18 +14,25 @@ import re
 from core.errors import DataError
 
 SERIAL, LOCAL = "serial", "local"
+_NO_HTTP = "core.batch.no_http"
 _ADDRESS = re.compile(r"^tcp://[\w.\-\[\]]+:\d{1,5}$")  # the transport this app's workers and scheduler speak
 
 
-def check_scheduler(scheduler: str | None) -> str:
-    """The normalised setting, or a sentence saying what a valid one looks like."""
+def check_scheduler(scheduler: str | None, *, listed_only: bool = False) -> str:
+    """The normalised setting, or a sentence saying what a valid one looks like.
+
+    ``listed_only``: remote schedulers must be listed in LSTM_LENS_SCHEDULERS (the app's rule)."""
     text = (scheduler or LOCAL).strip()
     if text.lower() in (SERIAL, LOCAL):
         return text.lower()
-    if not _ADDRESS.match(text):
+    match = _ADDRESS.match(text)
+    if not match or not 0 < int(text.rsplit(":", 1)[1]) < 65536:
         raise DataError(f"'{text[:80]}' is not a Dask scheduler address this app can use. Use serial, local, or a TCP address "
                         "with its port, like tcp://10.0.0.5:8786.")
     allowed = [a.strip() for a in os.environ.get("LSTM_LENS_SCHEDULERS", "").split(",") if a.strip()]
+    if listed_only and not allowed:
+        raise DataError("This server runs batches only on its own local cluster: an administrator has not listed any remote "
+                        "Dask scheduler (LSTM_LENS_SCHEDULERS). Choose the local cluster, or use the command line.")
     if allowed and text not in allowed:
         raise DataError(f"This server connects only to the Dask schedulers its administrator listed ({', '.join(allowed)}); "
                         f"{text[:80]} is not one of them.")
@@ -42,10 +51,16 @@ def open_client(scheduler: str, workers: int | None = None):
     if scheduler == SERIAL:
         raise ValueError("serial work needs no client")
     if scheduler == LOCAL:
+        from distributed.security import Security
+
+        # TLS with a certificate made for this cluster alone: only clients holding it (this process) can connect,
+        # so another local user cannot send the workers code. No HTTP server stays open (see no_http.py).
         # One thread per worker process: ARIMA and Keras each already use the cores they are given.
+        security = Security.temporary()
         cluster = LocalCluster(n_workers=workers or local_workers(), threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=None, silence_logs=40)
-        return Client(cluster)
+                               security=security, dashboard_address=None, silence_logs=40,
+                               scheduler_kwargs={"preload": [_NO_HTTP]}, preload=[_NO_HTTP])
+        return Client(cluster, security=security)
     try:
         return Client(scheduler, timeout="10s")
     except Exception as error:  # refused, timed out, or not a Dask scheduler at all: a sentence, never a traceback

@@ -46,16 +46,13 @@ def data_dir() -> Path:
 
 
 def process_identity(pid: int) -> str | None:
-    """What tells this process from a later one given the same pid: the boot and the process' start tick (Linux).
+    """What tells a process from a later one given the same pid: its start time. None when the system does not say."""
+    import psutil
 
-    None where the system does not say (the pid alone is then trusted)."""
     try:
-        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        started = stat.rsplit(")", 1)[1].split()[19]  # field 22, counted after the command name
-    except (OSError, IndexError):
+        return f"{psutil.Process(pid).create_time():.3f}"
+    except (psutil.Error, OSError):
         return None
-    return f"{boot}:{started}"
 
 
 def _still_running(pid: int | None, process: str | None) -> bool:
