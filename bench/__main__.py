@@ -23,7 +23,7 @@ def machine() -> str:
 
 
 def main(argv=None) -> int:
-    from bench import arima_compare, gates_replay, global_lstm, growth, latency, lstm_training, m4_hourly
+    from bench import arima_compare, gates_replay, global_lstm, growth, hostile_inputs, latency, lstm_training, m4_hourly
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--m4-models", default="naive,snaive,naive2,regression,global_lstm")
@@ -35,6 +35,7 @@ def main(argv=None) -> int:
                        ("LSTM training: ours vs a plain Keras script", lambda: lstm_training.main([])),
                        ("Interactive latency", lambda: latency.main([])),
                        ("Growth: time and memory as series lengthen and multiply", lambda: growth.main([])),
+                       ("Hostile inputs: seconds to refusal and peak memory", lambda: hostile_inputs.main([])),
                        ("Global LSTM vs one LSTM per series (M4 Hourly)", lambda: global_lstm.main([])),
                        *([] if args.skip_arima else [("Auto-ARIMA: ours vs pmdarima vs statsforecast", lambda: arima_compare.main([]))]),
                        *([] if args.skip_m4 else [("M4 Hourly through the batch CLI", lambda: m4_hourly.main(["--models", args.m4_models]))])]:
