@@ -44,6 +44,7 @@ def _bounded(kind, low, high, what: str, hint: str = ""):
 
 _level = _bounded(float, 0.5, 0.99, "a number", "; give the interval level as a share, e.g. 0.9 for 90%")
 _count = _bounded(int, 0, 256, "a whole number")
+_steps = _bounded(int, 1, 100_000, "a whole number")  # horizon, season, test part: the bundle schema's bound too
 
 
 def _models(text: str) -> list[str]:
@@ -171,10 +172,10 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--target", help="value column (detected when not given)")
     f.add_argument("--date", help="date column (detected when not given)")
     f.add_argument("--covariates", help="comma-separated covariate columns for the LSTM")
-    f.add_argument("--horizon", type=int, required=True, help="steps to forecast")
-    f.add_argument("--season", type=int, help="seasonal period in steps (detected when not given)")
+    f.add_argument("--horizon", type=_steps, required=True, help="steps to forecast")
+    f.add_argument("--season", type=_steps, help="seasonal period in steps (detected when not given)")
     f.add_argument("--models", type=_models, default=list(DEFAULT_MODELS), help="comma-separated: " + ",".join(series_models()))
-    f.add_argument("--test-size", type=int, help="points held out for scoring (default: the horizon)")
+    f.add_argument("--test-size", type=_steps, help="points held out for scoring (default: the horizon)")
     f.add_argument("--level", type=_level, default=0.9, help="prediction interval level, 0.5 to 0.99 (default 0.9)")
     f.add_argument("--future", action="store_true", help="also refit on all data and forecast past its end")
     f.add_argument("--out", default="out", help="output folder (default ./out)")
@@ -182,8 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
     f.set_defaults(run=cmd_forecast)
     b = sub.add_parser("batch", help="many series in long format (unique_id, ds, y): per-series metrics and M4-style means")
     b.add_argument("file")
-    b.add_argument("--horizon", type=int, required=True)
-    b.add_argument("--season", type=int, required=True)
+    b.add_argument("--horizon", type=_steps, required=True, help="steps to forecast")
+    b.add_argument("--season", type=_steps, required=True, help="seasonal period in steps (1 for none)")
     b.add_argument("--models", type=_batch_models, default=[k for k in REGISTRY if not REGISTRY[k].slow],
                    help="comma-separated: " + ",".join(REGISTRY) + f" ({GLOBAL_LSTM}: one network over all series)")
     b.add_argument("--id", help="series id column (detected when not given; default unique_id)")
@@ -203,9 +204,6 @@ def main(argv=None) -> int:
     from core.errors import DataError
 
     args = build_parser().parse_args(argv)
-    if getattr(args, "horizon", 1) < 1:
-        print("error: --horizon must be at least 1.", file=sys.stderr)
-        return 2
     try:
         return args.run(args)
     except DataError as error:

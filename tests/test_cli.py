@@ -78,3 +78,27 @@ def test_bad_levels_get_one_line(args, message):
 def test_a_negative_embedding_gets_one_line():
     done = cli("batch", "sample_data/m4_hourly_24.csv", "--horizon", "48", "--season", "24", "--embedding", "-1")
     assert done.returncode == 2 and "outside 0 to 256" in done.stderr and "Traceback" not in done.stderr
+
+
+NUMBER_OPTIONS = {  # every number a user types on the command line, with values outside its range
+    ("forecast", "--horizon"): ["0", "-3", "1e12", "100001", "x", "nan"],
+    ("forecast", "--season"): ["0", "-1", "999999999", "two"],
+    ("forecast", "--test-size"): ["0", "-12", "10000000", "inf"],
+    ("forecast", "--level"): ["0.1", "1", "nan", "inf", "90%"],
+    ("batch", "--horizon"): ["0", "-48", "1e9"],
+    ("batch", "--season"): ["0", "-24", "100001"],
+    ("batch", "--level"): ["0.4", "5"],
+    ("batch", "--embedding"): ["-1", "257", "5000000", "1.5"],
+}
+
+
+@pytest.mark.parametrize("command, option, value", [(c, o, v) for (c, o), values in NUMBER_OPTIONS.items() for v in values])
+def test_every_number_argument_is_range_checked_in_one_line(command, option, value, capsys):
+    from core.__main__ import main
+
+    required = {"forecast": ["--horizon", "12"], "batch": ["--horizon", "48", "--season", "24"]}[command]
+    given = [a for i, a in enumerate(required) if option not in required[i - (i % 2):i - (i % 2) + 1]]
+    with pytest.raises(SystemExit) as stop:
+        main([command, "sample_data/airline_passengers.csv", *given, f"{option}={value}"])
+    said = capsys.readouterr().err.strip().splitlines()
+    assert stop.value.code == 2 and len(said) == 1 and said[0].startswith("error: argument " + option), said

@@ -1,5 +1,6 @@
 """Run history and bundles: what was saved comes back identical, in a fresh connection, without retraining."""
 import io
+import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -328,3 +329,38 @@ def test_a_run_whose_pid_was_reused_by_another_process_is_interrupted(tmp_path):
         db.execute("UPDATE runs SET process = 'another-boot:12345' WHERE id = ?", (reused,))
     status = store.list().set_index("id")["status"]
     assert status[mine] == "running" and status[reused] == "interrupted"
+
+
+def bundle_with(edit) -> bytes:
+    """The previous version's bundle with its manifest changed by ``edit(manifest)``."""
+    with zipfile.ZipFile(SAVED / "bundle.zip") as original:
+        manifest = json.loads(original.read("bundle.json"))
+        edit(manifest)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as edited:
+            for item in original.infolist():
+                edited.writestr(item, json.dumps(manifest) if item.filename == "bundle.json" else original.read(item.filename))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("edit, field", [
+    (lambda m: m["run"].update(horizon=1e12), "at run/horizon, 1000000000000.0 is greater than the maximum of 100000"),
+    (lambda m: m["run"].update(level=5), "at run/level, 5 is greater than the maximum of 0.99"),
+    (lambda m: m["run"].update(test_size="12; rm"), "at run/test_size, '12; rm' is not of type 'integer'"),
+    (lambda m: m["run"].pop("season"), "at run, 'season' is a required property"),
+    (lambda m: m["results"]["naive"].update(label="x" * 10_000), "at results/naive/label,"),
+    (lambda m: m["results"].update({f"m{i}": m["results"]["naive"] for i in range(30)}), "at results,"),
+    (lambda m: m["run"]["dataset"]["clean"]["y"].update(values="oops"), "at run/dataset/clean/y/values, 'oops' is not of type 'array'"),
+    (lambda m: m["results"].update(evil=m["results"]["naive"]), "results of models this app does not know (evil)"),
+])
+def test_a_manifest_outside_its_schema_is_refused_with_the_field_named(edit, field):
+    with pytest.raises(DataError) as info:
+        import_bundle(bundle_with(edit))
+    assert field in str(info.value)
+
+
+def test_the_schema_accepts_what_the_app_writes(run):
+    from core.runs.manifest_schema import check_manifest
+
+    check_manifest(json.loads(zipfile.ZipFile(io.BytesIO(export_bundle(run))).read("bundle.json")))
+    check_manifest(json.loads(zipfile.ZipFile(SAVED / "bundle.zip").read("bundle.json")))

@@ -11,7 +11,9 @@ import zipfile
 
 from core.errors import DataError
 from core.models.keras_training import MAX_NETWORK_BYTES
+from core.models import REGISTRY
 from core.runs.codec import rebuild, result_to_json, run_payload
+from core.runs.manifest_schema import check_manifest
 from core.runs.records import TrainingRun
 
 FORMAT = "lstm-lens-bundle/1"
@@ -61,6 +63,11 @@ def import_bundle(data: bytes) -> TrainingRun:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         found = manifest.get("format") if isinstance(manifest, dict) else type(manifest).__name__
         raise DataError(f"This bundle has format '{str(found)[:40]}', this app reads '{FORMAT}'.")
+    check_manifest(manifest)
+    unknown = [key for key in manifest["results"] if key not in REGISTRY]
+    if unknown:
+        raise DataError(f"This bundle holds results of models this app does not know ({', '.join(k[:40] for k in unknown[:5])}). "
+                        "Export the run again with this version of LSTM Lens.")
     try:
         networks = {key: load_network_bytes(archive.read(network_member(key)))
                     for key in manifest["results"] if network_member(key) in names}
