@@ -44,7 +44,8 @@ def _bounded(kind, low, high, what: str, hint: str = ""):
 
 _level = _bounded(float, 0.5, 0.99, "a number", "; give the interval level as a share, e.g. 0.9 for 90%")
 _count = _bounded(int, 0, 256, "a whole number")
-_steps = _bounded(int, 1, 100_000, "a whole number")  # horizon, season, test part: the bundle schema's bound too
+_steps = _bounded(int, 1, 100_000, "a whole number")
+_tune_seconds = _bounded(float, 1, 3600, "a number of seconds")  # horizon, season, test part: the bundle schema's bound too
 
 
 def _models(text: str) -> list[str]:
@@ -99,7 +100,7 @@ def cmd_forecast(args) -> int:
     covariates = [c.strip() for c in args.covariates.split(",")] if args.covariates else []
     clean = to_series(frame, date=date, target=target, covariates=covariates)
     settings = RunSettings(test_size=args.test_size or args.horizon, horizon=args.horizon, season=args.season or clean.season,
-                           level=args.level)
+                           level=args.level, tune_seconds=args.tune or 0.0)
     where = f"by '{date}'" if date else "on steps 1, 2, 3 …"
     print(f"{Path(args.file).name}: '{target}' {where}, {len(clean.y):,} points, frequency {clean.freq}, season {settings.season}; "
           f"test part {settings.test_size}, horizon {args.horizon}", file=sys.stderr)
@@ -120,9 +121,25 @@ def cmd_forecast(args) -> int:
     out = _out_dir(args.out)
     (out / "forecasts.csv").write_bytes(safe_csv(forecasts))
     (out / "metrics.csv").write_bytes(safe_csv(board.drop(columns=["key"])))
+    if run.tuning:
+        _report_tuning(run.tuning, out)
     _print_table(board, ["model", "MASE", "sMAPE", "RMSE", "coverage", "skill vs seasonal naive", "fit s", "status"])
     print(f"wrote {out / 'forecasts.csv'} and {out / 'metrics.csv'} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return 0
+
+
+def _report_tuning(tuning: dict, out: Path) -> None:
+    from core.evaluation.tuning import TuningSummary, load_study
+    from core.runs.exports import safe_csv
+
+    summary = TuningSummary.from_json(tuning)
+    print(f"tuning: {summary.trials} settings tried in {summary.seconds:.0f} s ({summary.pruned} pruned); validation MASE "
+          f"{summary.best_mase:.3f} (the settings given: {summary.start_mase:.3f}); trained with "
+          + ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in summary.best.items()), file=sys.stderr)
+    study = load_study(summary)
+    if study is not None:
+        (out / "tuning_trials.csv").write_bytes(safe_csv(study.trials_dataframe()))
+        print(f"  study '{summary.study}' in {summary.storage}; every trial in {out / 'tuning_trials.csv'}", file=sys.stderr)
 
 
 def cmd_batch(args) -> int:
@@ -177,6 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--models", type=_models, default=list(DEFAULT_MODELS), help="comma-separated: " + ",".join(series_models()))
     f.add_argument("--test-size", type=_steps, help="points held out for scoring (default: the horizon)")
     f.add_argument("--level", type=_level, default=0.9, help="prediction interval level, 0.5 to 0.99 (default 0.9)")
+    f.add_argument("--tune", type=_tune_seconds, metavar="SECONDS",
+                   help="search the LSTM's settings with Optuna for this many seconds (1 to 3600) before training it")
     f.add_argument("--future", action="store_true", help="also refit on all data and forecast past its end")
     f.add_argument("--out", default="out", help="output folder (default ./out)")
     f.add_argument("--decimal", choices=[".", ","], help="decimal mark of a text file (detected per column when not given)")

@@ -23,6 +23,7 @@ class RunSettings:
     horizon: int
     season: int
     level: float = 0.9
+    tune_seconds: float = 0.0   # > 0: search the LSTM's settings with Optuna for this long first (core.evaluation.tuning)
 
 
 def check_request(dataset: Dataset, specs: list[ModelSpec], settings: RunSettings) -> None:
@@ -33,6 +34,10 @@ def check_request(dataset: Dataset, specs: list[ModelSpec], settings: RunSetting
     if unknown:
         raise DataError(f"Unknown model(s) {', '.join(unknown)}; choose from {', '.join(REGISTRY)}.")
     check_split(len(dataset.clean.y), int(settings.test_size))
+    if settings.tune_seconds and any(s.key == LSTM for s in specs):
+        from core.evaluation.tuning import check_tuning
+
+        check_tuning(len(dataset.clean.y), int(settings.test_size), float(settings.tune_seconds))
     seasonal = [REGISTRY[s.key].label for s in specs if REGISTRY[s.key].needs_season]
     if seasonal and settings.season < 2:
         raise DataError(f"{', '.join(seasonal)} needs a season of at least 2 steps; set a season or leave that model out.")
@@ -45,7 +50,10 @@ def train_run(dataset: Dataset, specs: list[ModelSpec], settings: RunSettings, *
     run_id = store.start(dataset.name, dataset.digest, [s.key for s in specs]) if store is not None else None
     started = time.perf_counter()
     clean = dataset.clean
+    tuning = None
     try:
+        if settings.tune_seconds and any(s.key == LSTM for s in specs):
+            specs, tuning = _tuned(dataset, specs, settings, store, on_model_progress)
         evaluation = holdout(clean.y, specs, int(settings.test_size), season=int(settings.season), level=settings.level,
                              covariates=clean.covariates, season_options=clean.season_options, log=clean.log,
                              on_model_progress=on_model_progress, on_epoch=on_epoch)
@@ -54,10 +62,26 @@ def train_run(dataset: Dataset, specs: list[ModelSpec], settings: RunSettings, *
             store.fail(run_id, f"{type(error).__name__}: {error}")
         raise
     run = TrainingRun(dataset=dataset, specs=list(specs), evaluation=evaluation, test_size=int(settings.test_size),
-                      horizon=int(settings.horizon), season=int(settings.season), level=settings.level)
+                      horizon=int(settings.horizon), season=int(settings.season), level=settings.level,
+                      tuning=None if tuning is None else tuning.to_json())
     if store is not None:
         store.finish(run_id, run, seconds=time.perf_counter() - started)
     return run
+
+
+def _tuned(dataset: Dataset, specs: list[ModelSpec], settings: RunSettings, store, on_model_progress):
+    """The specs with the LSTM's settings replaced by the best an Optuna search found on the training part."""
+    from core.evaluation.tuning import tune_lstm
+    from core.runs.store import data_dir
+
+    clean = dataset.clean
+    spec = next(s for s in specs if s.key == LSTM)
+    progress = on_model_progress(spec) if on_model_progress else no_progress
+    params, summary = tune_lstm(clean.y, clean.covariates, test_size=int(settings.test_size), season=int(settings.season),
+                                level=settings.level, log=clean.log, params=dict(spec.params), budget_s=float(settings.tune_seconds),
+                                root=store.root if store is not None else data_dir(), name=dataset.name,
+                                season_options=clean.season_options, seed=int(spec.params.get("seed", 0)), on_progress=progress)
+    return [ModelSpec(s.key, params) if s.key == LSTM else s for s in specs], summary
 
 
 def save_imported(run: TrainingRun, store) -> str:

@@ -9,6 +9,7 @@ from core.evaluation.holdout import ModelSpec
 from core.models import ARIMA, DEFAULT_MODELS, LSTM, REGISTRY, series_models
 from core.models.device import GPU_HINT, cudnn_eligibility
 from core.training import RunSettings, check_request, train_run
+from ui.tuning_view import show_tuning
 from ui.state import RESULTS, current_run, get_store, next_step, plain, require_dataset, show_error
 
 
@@ -59,6 +60,12 @@ with st.form("train_settings"):
         recurrent_dropout = l9.number_input("Recurrent dropout", 0.0, 0.9, 0.0, step=0.05,
                                             help="Dropout on the recurrent connections. Above 0 it turns off the fast fused cuDNN kernel on GPUs.")
         patience = l10.slider("Early-stopping patience (epochs)", 1, 100, 15, help="Epochs without a better validation loss before training stops.")
+        t1, t2 = st.columns([1, 3])
+        tune = t1.toggle("Tune with Optuna first", key="tune_lstm",
+                         help="Search units, layers, lookback, learning rate and dropout before training: each setting tried is "
+                              "trained on the training part without its last points and scored on them (the test part stays unseen).")
+        tune_seconds = t2.slider("Tuning budget (seconds)", 10, 600, 60, step=10, key="tune_seconds",
+                                 help="The search stops after this long; the settings you have now are always tried first.")
         found = devices()
         has_gpu = any(d.kind == "GPU" for d in found)
         device = st.selectbox("Device", [d.key for d in found], format_func={d.key: d.label for d in found}.get,
@@ -80,7 +87,8 @@ if submitted:
         ARIMA: dict(order=order, seasonal_order=seasonal_order) if manual else {},
     }
     specs = [ModelSpec(k, params.get(k, {})) for k in models]
-    settings = RunSettings(test_size=int(test_size), horizon=int(horizon), season=int(season), level=level)
+    settings = RunSettings(test_size=int(test_size), horizon=int(horizon), season=int(season), level=level,
+                           tune_seconds=float(tune_seconds) if tune else 0.0)
     try:
         check_request(dataset, specs, settings)
     except DataError as error:
@@ -144,4 +152,5 @@ if run is not None:
         m1.metric(f"{looked_inside.label} device", training.device)
         m2.metric("Seconds per epoch", f"{training.epoch_seconds:.2f}")
         m3.metric("Training time", f"{training.seconds:.1f} s", help=f"{training.epochs_run} epochs; best at {training.best_epoch}")
+    show_tuning(run.tuning)
     next_step("pages/compare.py", "Next: compare the forecasts")

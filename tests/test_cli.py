@@ -85,6 +85,7 @@ NUMBER_OPTIONS = {  # every number a user types on the command line, with values
     ("forecast", "--season"): ["0", "-1", "999999999", "two"],
     ("forecast", "--test-size"): ["0", "-12", "10000000", "inf"],
     ("forecast", "--level"): ["0.1", "1", "nan", "inf", "90%"],
+    ("forecast", "--tune"): ["0", "-5", "3601", "nan", "1h"],
     ("batch", "--horizon"): ["0", "-48", "1e9"],
     ("batch", "--season"): ["0", "-24", "100001"],
     ("batch", "--level"): ["0.4", "5"],

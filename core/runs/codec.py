@@ -115,7 +115,7 @@ def run_payload(run: TrainingRun) -> dict:
                                  "clean": clean_to_json(run.dataset.clean)},
                      "specs": [{"key": s.key, "params": s.params} for s in run.specs],
                      "test_size": run.test_size, "horizon": run.horizon, "season": run.season, "level": run.level,
-                     "log": run.evaluation.log})
+                     "log": run.evaluation.log, "tuning": run.tuning})
 
 
 def rebuild(payload: dict, results: dict[str, dict], networks: dict[str, object], run_id: str | None,
@@ -140,4 +140,5 @@ def rebuild(payload: dict, results: dict[str, dict], networks: dict[str, object]
     dataset = Dataset(name=ds["name"], digest=ds["digest"], clean=clean, settings=ds["settings"])
     specs = [ModelSpec(s["key"], s["params"]) for s in payload["specs"]]
     return TrainingRun(dataset=dataset, specs=specs, evaluation=evaluation, test_size=test_size, horizon=int(payload["horizon"]),
-                       season=int(payload["season"]), level=float(payload["level"]), run_id=run_id, created=created)
+                       season=int(payload["season"]), level=float(payload["level"]), run_id=run_id, created=created,
+                       tuning=payload.get("tuning"))

@@ -53,7 +53,8 @@ SCHEMA = {
                               "items": {"type": "object", "required": ["key", "params"],
                                         "properties": {"key": _name, "params": {"type": "object", "maxProperties": 50}}}},
                     "test_size": _steps, "horizon": _steps, "season": _steps,
-                    "level": {"type": "number", "minimum": 0.5, "maximum": 0.99}, "log": {"type": "boolean"}}},
+                    "level": {"type": "number", "minimum": 0.5, "maximum": 0.99}, "log": {"type": "boolean"},
+                    "tuning": {"anyOf": [{"type": "null"}, {"type": "object", "maxProperties": 20}]}}},
         "results": {"type": "object", "minProperties": 1, "maxProperties": 20, "additionalProperties": _result},
     },
 }

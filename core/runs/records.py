@@ -34,6 +34,7 @@ class TrainingRun:
     future: dict | None = None  # key -> Forecast past the end of the data
     run_id: str | None = None
     created: float | None = None
+    tuning: dict | None = None  # what an Optuna search of the LSTM's settings did (core.evaluation.tuning.TuningSummary)
 
     def session_copy(self) -> "TrainingRun":
         """A copy one browser session may change (its future forecasts, notes) while the cached original stays as saved.

@@ -32,6 +32,7 @@ def test_bad_upload_shows_a_sentence_not_a_traceback(server, page):
     alert = page.locator('[data-testid="stAlertContentError"]')
     alert.wait_for(timeout=60_000)
     assert "Line 3 of 'ragged_rows.csv' has 4 fields where the header has 2" in alert.inner_text()
+    page.get_by_text("is still loaded on the other pages").wait_for(timeout=30_000)  # drawn just after the error
     assert_no_exception(page)
     assert page.get_by_text("is still loaded on the other pages").count() == 1
 
