@@ -65,9 +65,12 @@ def test_series_models_refuse_a_panel_with_a_sentence(key):
         build_model(key, season=12, horizon=3).fit({"a": seasonal_series()})
 
 
-def test_models_refuse_what_is_not_a_dated_series():
-    with pytest.raises(DataError, match="indexed by dates"):
-        build_model("naive", season=1, horizon=3).fit(pd.Series([1.0, 2.0, 3.0]))
+def test_models_refuse_what_is_not_a_dated_or_numbered_series():
+    for odd in (pd.Series([1.0, 2.0, 3.0], index=["a", "b", "c"]), pd.Series([1.0, 2.0, 3.0], index=[0.5, 1.5, 2.5]), [1.0, 2.0, 3.0]):
+        with pytest.raises(DataError, match="indexed by dates or steps"):
+            build_model("naive", season=1, horizon=3).fit(odd)
+    steps = build_model("naive", season=1, horizon=2).fit(pd.Series([1.0, 2.0, 3.0], index=pd.RangeIndex(1, 4)))
+    assert list(steps.predict(2).index) == [4, 5]
 
 
 def test_seasonal_model_without_season_says_why():

@@ -102,7 +102,7 @@ def test_the_train_page_tunes_and_draws_optunas_charts(tmp_path, monkeypatch):
     assert not at.exception and not at.error
     assert any(h.value == "Tuning (Optuna)" for h in at.subheader)
     said = " ".join(shown(m) for m in at.markdown)
-    assert "LSTM settings in" in said and "the test part stayed unseen" in said
+    assert "LSTM settings in" in said and "the test part stayed unseen" in said and "trained with units" in said
     keys = [c.proto.id for c in at.get("plotly_chart")]
     assert any("tuning_history" in k for k in keys)
 

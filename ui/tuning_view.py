@@ -24,10 +24,13 @@ def show_tuning(tuning: dict | None) -> None:
     summary = TuningSummary.from_json(tuning)
     st.subheader("Tuning (Optuna)")
     chosen = ", ".join(_setting(k, v) for k, v in summary.best.items())
+    kept = summary.best_mase >= summary.start_mase
     st.markdown(f"Optuna tried **{summary.trials:d}** LSTM settings in {summary.seconds:.0f} s ({summary.pruned:d} stopped early by "
-                f"pruning or the budget), each scored on the last {summary.validation_points:d} points of the training part; "
-                f"the test part stayed unseen. Best validation MASE **{summary.best_mase:.3f}** against "
-                f"{summary.start_mase:.3f} for the settings you had. The LSTM above was trained with: {plain(chosen)}.")
+                f"pruning or the budget), each as one network trained on the training part without its last "
+                f"{summary.validation_points:d} points and scored on them; the test part stayed unseen. "
+                + (f"No setting tried beat the ones you had (validation MASE {summary.start_mase:.3f}), so they were kept. " if kept
+                   else f"Best validation MASE **{summary.best_mase:.3f}**, against {summary.start_mase:.3f} for the settings you had. ")
+                + f"The LSTM above was trained with {plain(chosen)}.")
     study = load_study(summary)
     if study is None:
         st.caption(f"The study {plain(summary.study)} is no longer in the data folder, so its charts cannot be drawn.")
