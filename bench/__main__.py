@@ -23,7 +23,7 @@ def machine() -> str:
 
 
 def main(argv=None) -> int:
-    from bench import arima_compare, gates_replay, global_lstm, growth, hostile_inputs, latency, lstm_training, m4_hourly
+    from bench import arima_compare, gates_replay, global_lstm, growth, hostile_inputs, latency, lstm_training, m4
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--m4-models", default="naive,snaive,naive2,regression,global_lstm")
@@ -38,7 +38,8 @@ def main(argv=None) -> int:
                        ("Hostile inputs: seconds to refusal and peak memory", lambda: hostile_inputs.main([])),
                        ("Global LSTM vs one LSTM per series (M4 Hourly)", lambda: global_lstm.main([])),
                        *([] if args.skip_arima else [("Auto-ARIMA: ours vs pmdarima vs statsforecast", lambda: arima_compare.main([]))]),
-                       *([] if args.skip_m4 else [("M4 Hourly through the batch CLI", lambda: m4_hourly.main(["--models", args.m4_models]))])]:
+                       *([] if args.skip_m4 else [("M4 Hourly through the batch CLI", lambda: m4.main(["--models", args.m4_models])),
+                                                 ("M4 Weekly through the batch CLI", lambda: m4.main(["--frequency", "weekly"]))])]:
         buffer = io.StringIO()
         with contextlib.redirect_stdout(buffer):
             run()

@@ -18,7 +18,7 @@ import pandas as pd
 
 
 def series_list():
-    from bench.m4_hourly import M4
+    from bench.m4 import M4
     from core.data import detect_columns, read_table, to_series
     from core.data.m4 import read_m4
     from core.data.samples import SAMPLES

@@ -15,7 +15,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from bench.m4_hourly import hourly_long
+from bench.m4 import hourly_long
 
 
 def panel(count: int) -> pd.DataFrame:

@@ -158,13 +158,14 @@ def cmd_batch(args) -> int:
     specs = [ModelSpec(k, {"embedding": args.embedding} if k == GLOBAL_LSTM and args.embedding else {}) for k in args.models]
     started = time.perf_counter()
     print(f"{Path(args.file).name}: series in '{columns[0]}', dates in '{columns[1]}', values in '{columns[2]}'; "
-          f"horizon {args.horizon}, season {args.season}, models {', '.join(args.models)}, scheduler {scheduler}", file=sys.stderr)
+          f"horizon {args.horizon}, season {args.season}"
+          + (f" (MASE and Naive2 on season {args.score_season})" if args.score_season else "") + f", models {', '.join(args.models)}, scheduler {scheduler}", file=sys.stderr)
 
     def progress(fraction, message):
         print(f"[{fraction:5.1%}] {message}", file=sys.stderr, flush=True)
 
     result = run_batch(frame, specs, args.horizon, args.season, args.level, columns=columns, scheduler=scheduler,
-                       on_progress=progress)
+                       on_progress=progress, score_season=args.score_season)
     out = _out_dir(args.out)
     (out / "metrics.csv").write_bytes(safe_csv(result.metrics))
     (out / "forecasts.csv").write_bytes(safe_csv(result.forecasts))
@@ -204,6 +205,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("file")
     b.add_argument("--horizon", type=_steps, required=True, help="steps to forecast")
     b.add_argument("--season", type=_steps, required=True, help="seasonal period in steps (1 for none)")
+    b.add_argument("--score-season", type=_steps, metavar="STEPS",
+                   help="the season that scales MASE and seasonally adjusts Naive2, when not --season "
+                        "(M4 used 1 for weekly data); the models still use --season")
     b.add_argument("--models", type=_batch_models, default=[k for k in REGISTRY if not REGISTRY[k].slow],
                    help="comma-separated: " + ",".join(REGISTRY) + f" ({GLOBAL_LSTM}: one network over all series)")
     b.add_argument("--id", help="series id column (detected when not given; default unique_id)")

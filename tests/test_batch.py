@@ -179,3 +179,29 @@ def test_the_app_connects_only_to_listed_schedulers(monkeypatch):
         check_scheduler("tcp://10.0.0.5:8786", listed_only=True)
     monkeypatch.setenv("LSTM_LENS_SCHEDULERS", "tcp://10.0.0.5:8786")
     assert check_scheduler("tcp://10.0.0.5:8786", listed_only=True) == "tcp://10.0.0.5:8786"
+
+
+def test_a_scoring_season_scales_mase_and_naive2_as_m4_did_for_weekly_data():
+    """Models on a weekly cycle (7), scored with m = 1: Naive2 is then the naive forecast, MASE the one-step scale."""
+    from core.evaluation import metrics as M
+
+    frame = long_frame()
+    result = run_batch(frame, [ModelSpec("naive"), ModelSpec("snaive")], horizon=7, season=7, score_season=1)
+    rows = result.metrics.set_index(["unique_id", "model"])
+    for sid in ("good1", "good2"):
+        assert rows.loc[(sid, "Naive2"), "MASE"] == pytest.approx(rows.loc[(sid, "Naive"), "MASE"])
+        y = frame[frame["unique_id"] == sid]["y"].to_numpy()
+        naive = np.full(7, y[-8])
+        assert rows.loc[(sid, "Naive"), "MASE"] == pytest.approx(M.mase(y[-7:], naive, y[:-7], 1))
+    default = run_batch(frame, [ModelSpec("naive"), ModelSpec("snaive")], horizon=7, season=7).metrics.set_index(["unique_id", "model"])
+    assert default.loc[("good1", "Naive"), "MASE"] != pytest.approx(rows.loc[("good1", "Naive"), "MASE"])
+    assert result.score_season == 1
+
+
+def test_a_series_of_one_season_and_a_horizon_is_forecast_not_skipped():
+    rng = np.random.default_rng(1)
+    n = 52 + 1 + 13  # one yearly season, one step, the horizon: the shortest a season-52 batch takes
+    short = pd.DataFrame({"unique_id": "s", "ds": pd.date_range("2020-01-05", periods=n, freq="W-SUN"), "y": 50 + rng.normal(0, 1, n)})
+    result = run_batch(short, [ModelSpec("snaive"), ModelSpec("naive")], horizon=13, season=52, score_season=1)
+    assert result.skipped.empty and set(result.metrics["model"]) == {"Seasonal naive", "Naive", "Naive2"}
+    assert (result.metrics["error"] == "").all()

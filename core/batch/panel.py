@@ -36,6 +36,7 @@ class BatchResult:
     level: float = 0.9
     scheduler: str = SERIAL
     notes: list[str] = field(default_factory=list)
+    score_season: int | None = None  # the season MASE and Naive2 used, when not the models' (M4: 1 for weekly)
 
 
 def split_long(frame: pd.DataFrame, id_col: str = "unique_id", date_col: str = "ds", value_col: str = "y"):
@@ -52,7 +53,7 @@ def split_long(frame: pd.DataFrame, id_col: str = "unique_id", date_col: str = "
 def clean_series(part: pd.DataFrame, horizon: int, season: int, date_col: str = "ds", value_col: str = "y") -> pd.Series:
     """One regular series from its rows, or DataError saying why it cannot be forecast."""
     y = to_series(part, date=date_col, target=value_col).y
-    need = horizon + max(2 * season, 10)
+    need = horizon + max(season + 1, 10)  # one season and a step to scale MASE; each model says if it needs more
     if len(y) < need:
         raise DataError(f"{len(y)} points are too few for a horizon of {horizon} with season {season} (at least {need} are needed).")
     return y
@@ -71,11 +72,16 @@ def _rows(sid: str, model: str, forecast, actual: pd.Series, metrics: dict, seco
     return row, frame
 
 
-def forecast_series(sid: str, y: pd.Series, specs: list[ModelSpec], horizon: int, season: int, level: float):
-    """Holdout of every per-series model on one series (Naive2 always among them). Runs on any Dask worker."""
-    keys = [s.key for s in specs]
-    all_specs = specs + ([ModelSpec(NAIVE2)] if NAIVE2 not in keys else [])
-    evaluation = holdout(y, all_specs, horizon, season=season, level=level)
+def forecast_series(sid: str, y: pd.Series, specs: list[ModelSpec], horizon: int, season: int, level: float,
+                    score_season: int | None = None):
+    """Holdout of every per-series model on one series (Naive2 always among them). Runs on any Dask worker.
+
+    With ``score_season``, MASE is scaled by it and Naive2 adjusts for it (not for ``season``), as M4 did."""
+    reference = ModelSpec(NAIVE2, {} if score_season is None else {"season": score_season})
+    all_specs = [reference if s.key == NAIVE2 else s for s in specs]
+    if NAIVE2 not in [s.key for s in specs]:
+        all_specs.append(reference)
+    evaluation = holdout(y, all_specs, horizon, season=season, level=level, score_season=score_season)
     rows, frames = [], []
     for result in evaluation.results.values():
         row, frame = _rows(sid, result.label, result.forecast, evaluation.actual, result.metrics, result.fit_seconds, result.error)
@@ -86,7 +92,7 @@ def forecast_series(sid: str, y: pd.Series, specs: list[ModelSpec], horizon: int
 
 
 def run_global(spec: ModelSpec, series: dict[str, pd.Series], horizon: int, season: int, level: float,
-               on_progress=None) -> tuple[list[dict], list[pd.DataFrame], str]:
+               on_progress=None, score_season: int | None = None) -> tuple[list[dict], list[pd.DataFrame], str]:
     """Train a panel model once on every series' training part and score it on each holdout."""
     started = time.perf_counter()
     train = {sid: y.iloc[:-horizon] for sid, y in series.items()}
@@ -97,7 +103,7 @@ def run_global(spec: ModelSpec, series: dict[str, pd.Series], horizon: int, seas
     rows, frames = [], []
     for sid, y in series.items():
         forecast = result.forecast[sid] if result.error is None else None
-        metrics = score(forecast, y.iloc[-horizon:], train[sid].to_numpy(dtype=float), season, level) if forecast else {}
+        metrics = score(forecast, y.iloc[-horizon:], train[sid].to_numpy(dtype=float), score_season or season, level) if forecast else {}
         row, frame = _rows(sid, spec.label, forecast, y.iloc[-horizon:], metrics, share, result.error)
         rows.append(row)
         if frame is not None:
@@ -121,12 +127,12 @@ def _seconds(outcome) -> float:
     return float(np.nansum([row["fit s"] for row in outcome[0]]))
 
 
-def _per_series(series: dict[str, pd.Series], specs, horizon, season, level, scheduler, client, on_series):
+def _per_series(series: dict[str, pd.Series], specs, horizon, season, level, scheduler, client, on_series, score_season=None):
     """{sid: (rows, frames)} for the per-series models, serially or on Dask; on_series(sid, fit seconds) as each finishes."""
     out = {}
     if scheduler == SERIAL and client is None:
         for sid, y in series.items():
-            out[sid] = forecast_series(sid, y, specs, horizon, season, level)
+            out[sid] = forecast_series(sid, y, specs, horizon, season, level, score_season)
             on_series(sid, _seconds(out[sid]))
         return out
     from distributed import as_completed
@@ -134,7 +140,8 @@ def _per_series(series: dict[str, pd.Series], specs, horizon, season, level, sch
     own = client is None
     client = client or open_client(scheduler)
     try:
-        futures = {client.submit(forecast_series, sid, y, specs, horizon, season, level, key=f"series-{i}-{sid}", pure=False): sid
+        futures = {client.submit(forecast_series, sid, y, specs, horizon, season, level, score_season, key=f"series-{i}-{sid}",
+                                 pure=False): sid
                    for i, (sid, y) in enumerate(series.items())}
         for future in as_completed(futures):
             sid = futures[future]
@@ -148,7 +155,7 @@ def _per_series(series: dict[str, pd.Series], specs, horizon, season, level, sch
 
 def run_batch(frame: pd.DataFrame, specs: list[ModelSpec], horizon: int, season: int, level: float = 0.9, *,
               columns: tuple[str, str, str] = ("unique_id", "ds", "y"), scheduler: str | None = SERIAL, client=None,
-              on_progress=None, on_series=None) -> BatchResult:
+              on_progress=None, on_series=None, score_season: int | None = None) -> BatchResult:
     """Holdout of every model on every series of a long table.
 
     ``on_progress(fraction, message)`` reports overall progress; ``on_series(sid, status, detail)``
@@ -159,7 +166,7 @@ def run_batch(frame: pd.DataFrame, specs: list[ModelSpec], horizon: int, season:
     started = time.perf_counter()
     if horizon < 1:
         raise DataError("The horizon must be at least 1 step.")
-    if season < 1:
+    if season < 1 or (score_season is not None and score_season < 1):
         raise DataError("The season must be at least 1 step (1 means none).")
     scheduler = check_scheduler(scheduler)
     unknown = [s.key for s in specs if s.key not in REGISTRY]
@@ -191,7 +198,7 @@ def run_batch(frame: pd.DataFrame, specs: list[ModelSpec], horizon: int, season:
         tell(sid, "done", seconds)
         progress(done[0] / steps, f"series {done[0]}/{len(series)}: {sid}")
 
-    outcomes = _per_series(series, local, horizon, season, level, scheduler, client, finished)
+    outcomes = _per_series(series, local, horizon, season, level, scheduler, client, finished, score_season)
     rows, frames, notes = [], [], []
     for sid in series:  # the input's order, whatever order the workers finished in
         rows.extend(outcomes[sid][0])
@@ -199,7 +206,7 @@ def run_batch(frame: pd.DataFrame, specs: list[ModelSpec], horizon: int, season:
     for spec in global_specs:
         def global_progress(fraction, message, base=done[0]):
             progress(min(1.0, (base + fraction) / steps), message)
-        g_rows, g_frames, note = run_global(spec, series, horizon, season, level, global_progress)
+        g_rows, g_frames, note = run_global(spec, series, horizon, season, level, global_progress, score_season)
         rows.extend(g_rows)
         frames.extend(g_frames)
         notes.append(note)
@@ -210,7 +217,7 @@ def run_batch(frame: pd.DataFrame, specs: list[ModelSpec], horizon: int, season:
     return BatchResult(metrics=metrics, forecasts=pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(),
                        skipped=pd.DataFrame(skipped, columns=["unique_id", "reason"]), summary=summarise(metrics),
                        history=series, seconds=time.perf_counter() - started, horizon=horizon, season=season, level=level,
-                       scheduler=scheduler if client is None else "dask client", notes=notes)
+                       scheduler=scheduler if client is None else "dask client", notes=notes, score_season=score_season)
 
 
 def check_columns(frame: pd.DataFrame, columns: tuple[str, str, str] | None = None) -> None:

@@ -123,7 +123,8 @@ def fit_predict(spec: ModelSpec, train, covariates: pd.DataFrame | None, horizon
     ``train`` is one series, or a mapping id -> series for a panel model (its forecast is then {id: Forecast})."""
     result = ModelResult(spec.key, spec.label)
     try:
-        model = build_model(spec.key, season=season, horizon=horizon, level=level, season_options=season_options, **spec.params)
+        options = {"season": season, "horizon": horizon, "level": level, "season_options": season_options, **spec.params}
+        model = build_model(spec.key, **options)  # a spec may set its own season (Naive2 scored as M4 did)
         started = time.perf_counter()
         model.fit(train, covariates if REGISTRY[spec.key].uses_covariates else None, on_progress=on_progress, on_epoch=on_epoch)
         result.fit_seconds = time.perf_counter() - started
@@ -150,8 +151,10 @@ def fit_predict(spec: ModelSpec, train, covariates: pd.DataFrame | None, horizon
 
 def holdout(series: pd.Series, specs: list[ModelSpec], test_size: int, *, season: int, level: float = 0.9,
             covariates: pd.DataFrame | None = None, season_options=(), log: bool = False,
-            on_model_progress=None, on_epoch=None) -> Evaluation:
-    """Fit each model on all but the last ``test_size`` points and score its forecast of them."""
+            on_model_progress=None, on_epoch=None, score_season: int | None = None) -> Evaluation:
+    """Fit each model on all but the last ``test_size`` points and score its forecast of them.
+
+    ``score_season`` scales MASE and MSIS when it differs from the models' season (M4 scored weekly data with 1)."""
     part = split(series, test_size, covariates, log)
     results = {}
     for spec in specs:
@@ -159,6 +162,6 @@ def holdout(series: pd.Series, specs: list[ModelSpec], test_size: int, *, season
         result = fit_predict(spec, part.train, part.cov_train, test_size, season=season, level=level, season_options=season_options,
                              on_progress=progress, on_epoch=on_epoch, log=log)
         if result.error is None:
-            result.metrics = score(result.forecast, part.actual, part.insample, season, level)
+            result.metrics = score(result.forecast, part.actual, part.insample, score_season or season, level)
         results[spec.key] = result
     return Evaluation(train=part.train_original, actual=part.actual, season=season, level=level, results=results, log=log)

@@ -40,7 +40,7 @@ def save_batch(result: BatchResult, root: Path | None = None) -> str:
     history = pd.concat({sid: y.rename("y") for sid, y in result.history.items()}, names=["unique_id", "date"]).reset_index()
     history.to_parquet(tmp / "history.parquet", index=False)
     meta = {"seconds": result.seconds, "horizon": result.horizon, "season": result.season, "level": result.level,
-            "scheduler": result.scheduler, "notes": result.notes, "order": list(result.history)}
+            "scheduler": result.scheduler, "notes": result.notes, "order": list(result.history), "score_season": result.score_season}
     (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     os.replace(tmp, base / batch_id)
     return batch_id
@@ -62,7 +62,8 @@ def load_batch(batch_id: str, root: Path | None = None) -> BatchResult:
         index = pd.DatetimeIndex(part["date"])
         history[sid] = pd.Series(part["y"].to_numpy(), index=pd.DatetimeIndex(index, freq="infer"), name=sid)
     return BatchResult(history=history, seconds=meta["seconds"], horizon=meta["horizon"], season=meta["season"],
-                       level=meta["level"], scheduler=meta["scheduler"], notes=meta["notes"], **tables)
+                       level=meta["level"], scheduler=meta["scheduler"], notes=meta["notes"], score_season=meta.get("score_season"),
+                       **tables)
 
 
 def delete_batch(batch_id: str, root: Path | None = None) -> None:
