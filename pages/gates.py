@@ -77,7 +77,8 @@ with tab1:
 
 with tab2:
     quantity = st.radio("Quantity", gates.QUANTITIES, index=1, horizontal=True, format_func=gc.TITLES.get, key="history_quantity")
-    st.caption("Each column is the state after reading the window that ends on that date. Look at outliers, level shifts and season boundaries.")
+    st.caption("Each column is the state after reading the window that ends on that date. Look at outliers, level shifts and season boundaries."
+               + (f" A long series shows its last {len(history_dates):,} windows." if len(history_dates) < len(ends) else ""))
     values = trace_h.get(quantity)[:, 0, :][:, shown_units]
     st.plotly_chart(gc.history_chart(series, history_dates, values, quantity, shown_units), width="stretch", key="history_chart")
 

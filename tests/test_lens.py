@@ -51,3 +51,14 @@ def test_edits():
     assert np.allclose(lens.shift_level(values, 2.0) - values, 2.0)
     flat = lens.remove_season(values, 4)
     assert np.std(np.diff(flat)) < 0.05 * np.std(np.diff(values))  # the 4-step swing is gone
+
+
+def test_the_history_trace_of_a_long_series_keeps_only_its_most_recent_windows(fitted, monkeypatch):
+    model, series = fitted
+    full_dates, full = lens.history_trace(model, series, None)
+    assert len(full_dates) == len(series) - model.lookback_ + 1 and full_dates[-1] == series.index[-1]
+    monkeypatch.setattr(lens, "MAX_HISTORY_WINDOWS", 50)
+    dates, bounded = lens.history_trace(model, series, None)
+    assert len(dates) == 50 and dates[-1] == series.index[-1]
+    for quantity in ("forget", "cell", "hidden"):  # the same windows give the same gates, whatever was cut before them
+        np.testing.assert_allclose(bounded[0].get(quantity), full[0].get(quantity)[-50:], atol=1e-6)

@@ -58,12 +58,18 @@ def forecast_from(model, window: Window) -> np.ndarray:
     return model.forecast_window(prepared(model, window))[0]
 
 
+MAX_HISTORY_WINDOWS = 50_000  # as many as the LSTM trains on: windows of a longer series are built only for its end
+
+
 def history_trace(model, series: pd.Series, covariates: pd.DataFrame | None,
                   member: int | None = None) -> tuple[pd.DatetimeIndex, list[gates.GateTrace]]:
-    """Gates at the last step of the window ending at each date (every date with a full lookback)."""
+    """Gates at the last step of the window ending at each date (every date with a full lookback, the most recent
+    ``MAX_HISTORY_WINDOWS`` of a longer series, so memory stays bounded whatever the length)."""
     values, cov = series_arrays(model, series, covariates)
+    first = max(0, len(values) - model.lookback_ + 1 - MAX_HISTORY_WINDOWS)
+    values, cov = values[first:], None if cov is None else cov[first:]
     traces = gates.replay(gate_weights(model, member), model.prepare(values, cov).x, keep="last")
-    return series.index[model.lookback_ - 1:], traces
+    return series.index[first + model.lookback_ - 1:], traces
 
 
 # ---------------------------------------------------------------- what-if edits
