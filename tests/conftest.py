@@ -17,3 +17,14 @@ def shown(element) -> str:
     import re
 
     return re.sub(r"\\([^\w\s])", r"\1", element.value)
+
+
+def train_page(models: list[str]):
+    """A new AppTest session on the Train page (the default sample loaded) with these models chosen."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.run()
+    at.switch_page("pages/train.py").run()
+    at.multiselect[0].set_value(models)
+    return at

@@ -1,4 +1,5 @@
 """Batch page through AppTest: the M4 sample runs, the leaderboard and charts appear, a series opens, bad input is explained."""
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT, shown
@@ -63,20 +64,15 @@ def test_batch_page_explains_a_horizon_no_series_can_hold():
     assert shown(at.error[0]).startswith("No series in the file could be forecast: H1: 700 points are too few for a horizon of 5000")
 
 
-def test_batch_page_checks_the_scheduler_address():
-    at = open_batch()
-    at.radio(key="batch_where").set_value("address").run()
-    at.text_input(key="batch_address").set_value("not an address").run()
-    at.button[0].click().run()
-    assert not at.exception
-    assert "is not a Dask scheduler address" in shown(at.error[0])
-
-
-def test_the_app_refuses_remote_schedulers_nobody_listed(monkeypatch):
+@pytest.mark.parametrize("address, said", [
+    ("not an address", "is not a Dask scheduler address"),
+    ("tcp://127.0.0.1:8786", "an administrator has not listed any remote Dask scheduler"),  # nothing listed: the app refuses
+])
+def test_batch_page_checks_the_scheduler_address(address, said, monkeypatch):
     monkeypatch.delenv("LSTM_LENS_SCHEDULERS", raising=False)
     at = open_batch()
     at.radio(key="batch_where").set_value("address").run()
-    at.text_input(key="batch_address").set_value("tcp://127.0.0.1:8786").run()
+    at.text_input(key="batch_address").set_value(address).run()
     at.button[0].click().run()
     assert not at.exception
-    assert "an administrator has not listed any remote Dask scheduler" in shown(at.error[0])
+    assert said in shown(at.error[0])

@@ -67,13 +67,10 @@ def test_interrupted_runs_can_be_deleted(tmp_path, monkeypatch):
 
 
 def test_sessions_get_their_own_copy_and_a_deleted_run_is_gone_everywhere(tmp_path, monkeypatch):
-    from tests.conftest import shown
+    from tests.conftest import shown, train_page
 
     monkeypatch.setenv("LSTM_LENS_HOME", str(tmp_path))
-    trainer = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-    trainer.run()
-    trainer.switch_page("pages/train.py").run()
-    trainer.multiselect[0].set_value(["naive", "snaive"])
+    trainer = train_page(["naive", "snaive"])
     trainer.button[0].click().run()
     run_id = trainer.session_state["results"].run_id
 

@@ -86,15 +86,10 @@ def test_a_tuned_run_trains_with_the_best_settings_and_keeps_its_study(tmp_path)
 
 
 def test_the_train_page_tunes_and_draws_optunas_charts(tmp_path, monkeypatch):
-    from streamlit.testing.v1 import AppTest
-
-    from tests.conftest import ROOT, shown
+    from tests.conftest import shown, train_page
 
     monkeypatch.setenv("LSTM_LENS_HOME", str(tmp_path))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-    at.run()
-    at.switch_page("pages/train.py").run()
-    at.multiselect[0].set_value(["snaive", "lstm"])
+    at = train_page(["snaive", "lstm"])
     {n.label: n for n in at.number_input}["Max epochs"].set_value(4)
     at.toggle(key="tune_lstm").set_value(True)
     at.slider(key="tune_seconds").set_value(10)

@@ -23,12 +23,17 @@ def test_upload_csv_shows_chart_and_cleaning_report(server, page):
     assert not real_console_errors(page), real_console_errors(page)
 
 
-def test_bad_upload_shows_a_sentence_not_a_traceback(server, page):
+def upload(server, page, name: str) -> None:
+    """Open the app (a sample charted on arrival), switch to uploading and send one awkward file."""
     page.goto(server)
     page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=60_000)
     page.get_by_text("Upload a file").click()
     wait_idle(page)
-    page.locator('input[type="file"]').set_input_files(str(AWKWARD / "ragged_rows.csv"))
+    page.locator('input[type="file"]').set_input_files(str(AWKWARD / name))
+
+
+def test_bad_upload_shows_a_sentence_not_a_traceback(server, page):
+    upload(server, page, "ragged_rows.csv")
     alert = page.locator('[data-testid="stAlertContentError"]')
     alert.wait_for(timeout=60_000)
     assert "Line 3 of 'ragged_rows.csv' has 4 fields where the header has 2" in alert.inner_text()
@@ -38,11 +43,7 @@ def test_bad_upload_shows_a_sentence_not_a_traceback(server, page):
 
 
 def test_a_column_without_dates_is_read_on_steps(server, page):
-    page.goto(server)
-    page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=60_000)
-    page.get_by_text("Upload a file").click()
-    wait_idle(page)
-    page.locator('input[type="file"]').set_input_files(str(AWKWARD / "no_dates.csv"))
+    upload(server, page, "no_dates.csv")
     page.get_by_text("No date column: the rows are read in file order as steps 1, 2, 3").wait_for(timeout=60_000)
     wait_idle(page)
     assert page.get_by_text("no dates", exact=True).count() >= 1
