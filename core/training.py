@@ -84,6 +84,50 @@ def _tuned(dataset: Dataset, specs: list[ModelSpec], settings: RunSettings, stor
     return [ModelSpec(s.key, params) if s.key == LSTM else s for s in specs], summary
 
 
+def global_series_run(batch, sid: str) -> TrainingRun:
+    """One series of a batch as a run whose network is the batch's global LSTM seen from that series (not saved).
+
+    Inside the LSTM and Learn then show the network that made the batch's forecasts on this series' dates. A series
+    shorter than the network's window plus its horizon is shown padded with its first value, as the network read it."""
+    import numpy as np
+
+    from core.data import CleanSeries
+    from core.models import GLOBAL_LSTM
+    from core.models.global_lstm import SeriesView
+
+    model = batch.models.get(GLOBAL_LSTM)
+    if model is None:
+        raise DataError(f"This batch's {REGISTRY[GLOBAL_LSTM].label} is not in memory (a reopened batch keeps its scores and "
+                        "forecasts, not its network). Run the batch again with it to look inside.")
+    if sid not in batch.history:
+        raise DataError(f"There is no series '{str(sid)[:40]}' in this batch.")
+    view = SeriesView(model, sid)
+    y = batch.history[sid].astype(float)
+    report = [f"Series {sid} of a batch of {len(batch.history):,}; the global LSTM was trained once on all of them."]
+    short = view.lookback_ + batch.horizon - len(y)
+    if short > 0:
+        dates = pd.date_range(end=y.index[0], periods=short + 1, freq=y.index.freq)[:-1]
+        y = pd.concat([pd.Series(y.iloc[0], index=dates), y])
+        report.append(f"Shorter than the network's window: {short:,} steps before its start show its first value, as the network read it.")
+    y = y.rename(str(sid))
+    y.index.freq = batch.history[sid].index.freq
+    rows = batch.forecasts[(batch.forecasts["unique_id"] == sid) & (batch.forecasts["model"] == REGISTRY[GLOBAL_LSTM].label)]
+    forecast = Forecast(pd.DatetimeIndex(rows["date"], freq=y.index.freq), rows["mean"].to_numpy(float), rows["lower"].to_numpy(float),
+                        rows["upper"].to_numpy(float), REGISTRY[GLOBAL_LSTM].label, batch.level)
+    scored = batch.metrics[(batch.metrics["unique_id"] == sid) & (batch.metrics["model"] == REGISTRY[GLOBAL_LSTM].label)]
+    metrics = {k: float(scored[k].iloc[0]) for k in ("MAE", "RMSE", "MAPE", "sMAPE", "MASE", "coverage", "MSIS")
+               if k in scored and len(scored) and np.isfinite(scored[k].iloc[0])}
+    clean = CleanSeries(y=y, covariates=None, freq=y.index.freqstr, season=batch.season, report=tuple(report),
+                        season_options=(batch.season,))
+    part = split(y, batch.horizon)
+    result = ModelResult(GLOBAL_LSTM, REGISTRY[GLOBAL_LSTM].label, forecast=forecast, metrics=metrics, model=view,
+                         description=view.describe())
+    evaluation = Evaluation(train=part.train, actual=part.actual, season=batch.season, level=batch.level, results={GLOBAL_LSTM: result})
+    dataset = Dataset(name=f"batch series {sid}", digest=f"batch:{sid}", clean=clean, settings={"batch_series": str(sid)})
+    return TrainingRun(dataset=dataset, specs=[ModelSpec(GLOBAL_LSTM)], evaluation=evaluation, test_size=batch.horizon,
+                       horizon=batch.horizon, season=batch.season, level=batch.level)
+
+
 def save_imported(run: TrainingRun, store) -> str:
     """A run from a bundle goes into the history like a trained one; returns its new id."""
     run_id = store.start(run.dataset.name, run.dataset.digest, [s.key for s in run.specs])

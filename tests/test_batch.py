@@ -104,6 +104,25 @@ def test_global_lstm_beats_naive_on_a_shared_pattern():
     lstm = result.forecasts[result.forecasts["model"] == "Global LSTM"]
     inside = ((lstm["actual"] >= lstm["lower"]) & (lstm["actual"] <= lstm["upper"])).mean()
     assert 0.5 < inside <= 1.0  # per-window-scaled intervals cover on every scale
+    looked_inside_the_global_network(result, "s3")
+
+
+def looked_inside_the_global_network(result, sid):
+    """Inside the LSTM on one series of a batch: the same forecast, and the NumPy replay equal to Keras' own LSTM layer."""
+    import keras
+
+    from core.lens import probes as lens
+    from core.training import global_series_run
+
+    run = global_series_run(result, sid)
+    view = run.evaluation.inspectable().model
+    window = lens.window_at(view, run.dataset.clean.y, None, len(run.evaluation.train) - 1)
+    batch_forecast = result.forecasts[(result.forecasts["unique_id"] == sid) & (result.forecasts["model"] == "Global LSTM")]
+    np.testing.assert_allclose(lens.forecast_from(view, window), batch_forecast["mean"].to_numpy(), rtol=1e-5)
+    layer = next(layer for layer in view.network().layers if layer.name == "lstm_1")
+    keras_h = keras.Model(view.network().inputs, layer.output).predict(view.model._inputs(view.prepare(window.values).x, np.array([view.code])), verbose=0)
+    replay_h = lens.trace_window(view, window)[0].hidden[0, -1]
+    np.testing.assert_allclose(replay_h, keras_h[0], atol=1e-5)
 
 
 def test_global_lstm_windows_are_scale_free():

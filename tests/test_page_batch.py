@@ -31,12 +31,18 @@ def test_batch_page_runs_the_sample_and_opens_a_series():
     assert list(board["model"]) == list(result.summary["model"])
     assert any("global LSTM 1×64, series embedding 8" in c.value for c in at.caption)
     assert len(at.get("plotly_chart")) == 2  # error distribution and the opened series
+    batch_id = at.query_params["batch"]
     at.selectbox(key="batch_series").set_value("H199").run()
     assert not at.exception
     assert "H199" in at.get("plotly_chart")[1].proto.spec
+    at.button(key="batch_look_inside").click().run()  # Inside the LSTM: the global network on H199's dates
+    assert not at.exception and not at.error
+    assert any("looking at series H199" in c.value for c in at.caption)
+    assert len(at.latex) == 6 and at.session_state["results"].dataset.name == "batch series H199"
+    at.switch_page("pages/learn.py").run()
+    assert not at.exception
 
     # A refresh (a new session with the same URL) gets the batch back from disk, without running it again.
-    batch_id = at.query_params["batch"]
     fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
     fresh.query_params["batch"] = batch_id
     fresh.switch_page("pages/batch.py").run()
@@ -46,6 +52,7 @@ def test_batch_page_runs_the_sample_and_opens_a_series():
     assert list(again.summary["model"]) == list(result.summary["model"])
     assert again.summary["MASE"].tolist() == result.summary["MASE"].tolist()
     assert len(fresh.get("plotly_chart")) == 2
+    assert any("run the batch again" in c.value for c in fresh.caption)  # its network is not kept on disk
 
 
 def test_batch_page_explains_a_single_series_file(tmp_path):

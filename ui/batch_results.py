@@ -56,8 +56,33 @@ def show_result(result):
     st.plotly_chart(held_out_chart(result.history[sid], result.forecasts, sid, result.level, show_intervals=shown, tail=4 * result.horizon,
                                  colors=model_colors(order)),
                     config={"displaylogo": False})
+    look_inside(result, sid)
 
     d1, d2, d3 = st.columns(3)
     d1.download_button("Summary (CSV)", safe_csv(result.summary), "batch_summary.csv", "text/csv")
     d2.download_button("Per-series metrics (CSV)", safe_csv(result.metrics), "batch_metrics.csv", "text/csv")
     d3.download_button("Forecasts (CSV)", safe_csv(result.forecasts), "batch_forecasts.csv", "text/csv")
+
+
+def look_inside(result, sid: str) -> None:
+    """A button that opens Inside the LSTM on this series with the batch's global network (while it is in memory)."""
+    from core.models import GLOBAL_LSTM, label
+    from core.training import global_series_run
+    from ui.state import DATASET, RESULTS, show_error
+
+    if GLOBAL_LSTM not in result.models:
+        if label(GLOBAL_LSTM) in set(result.summary["model"]):
+            st.caption(f"To look inside the {plain(label(GLOBAL_LSTM))} on a series, run the batch again: a reopened batch keeps "
+                       "its scores and forecasts, not its network.")
+        return
+    if st.button(f"Look inside the {label(GLOBAL_LSTM)} on {sid}", key="batch_look_inside", icon=":material/visibility:",
+                 help="Inside the LSTM shows the one network trained on every series, reading this series' windows on its dates."):
+        try:
+            run = global_series_run(result, sid)
+        except ValueError as error:
+            show_error(error)
+            return
+        st.session_state[RESULTS] = run
+        st.session_state[DATASET] = run.dataset
+        st.query_params.pop("run", None)
+        st.switch_page("pages/gates.py")

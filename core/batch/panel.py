@@ -37,6 +37,7 @@ class BatchResult:
     scheduler: str = SERIAL
     notes: list[str] = field(default_factory=list)
     score_season: int | None = None  # the season MASE and Naive2 used, when not the models' (M4: 1 for weekly)
+    models: dict = field(default_factory=dict)  # panel models as trained (kept in memory only, to look inside)
 
 
 def split_long(frame: pd.DataFrame, id_col: str = "unique_id", date_col: str = "ds", value_col: str = "y"):
@@ -92,8 +93,8 @@ def forecast_series(sid: str, y: pd.Series, specs: list[ModelSpec], horizon: int
 
 
 def run_global(spec: ModelSpec, series: dict[str, pd.Series], horizon: int, season: int, level: float,
-               on_progress=None, score_season: int | None = None) -> tuple[list[dict], list[pd.DataFrame], str]:
-    """Train a panel model once on every series' training part and score it on each holdout."""
+               on_progress=None, score_season: int | None = None) -> tuple[list[dict], list[pd.DataFrame], str, object]:
+    """Train a panel model once on every series' training part and score it on each holdout (and return the model)."""
     started = time.perf_counter()
     train = {sid: y.iloc[:-horizon] for sid, y in series.items()}
     result = fit_predict(spec, train, None, horizon, season=season, level=level,
@@ -108,7 +109,7 @@ def run_global(spec: ModelSpec, series: dict[str, pd.Series], horizon: int, seas
         rows.append(row)
         if frame is not None:
             frames.append(frame)
-    return rows, frames, note
+    return rows, frames, note, result.model
 
 
 def summarise(metrics: pd.DataFrame) -> pd.DataFrame:
@@ -199,14 +200,14 @@ def run_batch(frame: pd.DataFrame, specs: list[ModelSpec], horizon: int, season:
         progress(done[0] / steps, f"series {done[0]}/{len(series)}: {sid}")
 
     outcomes = _per_series(series, local, horizon, season, level, scheduler, client, finished, score_season)
-    rows, frames, notes = [], [], []
+    rows, frames, notes, models = [], [], [], {}
     for sid in series:  # the input's order, whatever order the workers finished in
         rows.extend(outcomes[sid][0])
         frames.extend(outcomes[sid][1])
     for spec in global_specs:
         def global_progress(fraction, message, base=done[0]):
             progress(min(1.0, (base + fraction) / steps), message)
-        g_rows, g_frames, note = run_global(spec, series, horizon, season, level, global_progress, score_season)
+        g_rows, g_frames, note, models[spec.key] = run_global(spec, series, horizon, season, level, global_progress, score_season)
         rows.extend(g_rows)
         frames.extend(g_frames)
         notes.append(note)
@@ -217,7 +218,8 @@ def run_batch(frame: pd.DataFrame, specs: list[ModelSpec], horizon: int, season:
     return BatchResult(metrics=metrics, forecasts=pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(),
                        skipped=pd.DataFrame(skipped, columns=["unique_id", "reason"]), summary=summarise(metrics),
                        history=series, seconds=time.perf_counter() - started, horizon=horizon, season=season, level=level,
-                       scheduler=scheduler if client is None else "dask client", notes=notes, score_season=score_season)
+                       scheduler=scheduler if client is None else "dask client", notes=notes, score_season=score_season,
+                       models={k: m for k, m in models.items() if m is not None})
 
 
 def check_columns(frame: pd.DataFrame, columns: tuple[str, str, str] | None = None) -> None:

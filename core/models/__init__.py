@@ -48,7 +48,8 @@ REGISTRY: dict[str, ModelInfo] = {m.key: m for m in (
     ModelInfo(LSTM, "LSTM", "Keras LSTM with a direct multi-step head; uses covariates when given.",
               "core.models.lstm:LSTMForecaster", uses_covariates=True, slow=True, inspectable=True),
     ModelInfo(GLOBAL_LSTM, "Global LSTM", "One LSTM trained on windows from every series, each window on its own scale; "
-              "trains once for the whole batch.", "core.models.global_lstm:GlobalLSTM", slow=True, panel=True),
+              "trains once for the whole batch.", "core.models.global_lstm:GlobalLSTM", slow=True, panel=True,
+              inspectable=True),
 )}
 
 DEFAULT_MODELS = ("naive", SNAIVE, REGRESSION, ARIMA, LSTM)

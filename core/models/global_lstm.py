@@ -20,7 +20,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from core.errors import DataError
 from core.models.base import Forecast, Forecaster, check_horizon, future_index
 from core.models.keras_training import conformal_width, keras_module, predict_network, train_network
-from core.models.windows import default_lookback, seasonal_base
+from core.models.windows import Prepared, Scaling, default_lookback, seasonal_base
 
 
 VALIDATION_WINDOWS = 4
@@ -167,6 +167,56 @@ class GlobalLSTM(Forecaster):
         emb = f", series embedding {self.embedding}" if self.embedding else ""
         return (f"global LSTM 1×{self.units}{emb}, lookback {self.lookback_}, {len(self.ids_)} series, {self.windows_:,} windows, "
                 f"{self.training_.epochs_run} epochs, {self.training_.epoch_seconds:.2f} s/epoch on {self.training_.device}")
+
+
+class SeriesView:
+    """The trained global network seen from one of its series: what Inside the LSTM reads (core.lens.probes).
+
+    The network is the one that made every series' forecast; only the windows are this series'. A window is
+    shifted by its last value and divided by its own spread before the network reads it, and the network's
+    output is mapped back with the same two numbers onto the window's base forecast.
+    """
+
+    members_ = 1
+    median_member_ = 0
+    covariate_names_: list[str] = []
+
+    def __init__(self, model: GlobalLSTM, sid: str):
+        if sid not in model.ids_:
+            raise DataError(f"Series '{str(sid)[:40]}' was not among the series this global LSTM was trained on.")
+        self.model, self.sid, self.code = model, sid, model.ids_.index(sid)
+        self.lookback_, self.horizon, self.training_ = model.lookback_, model.horizon, model.training_
+        values = as_panel(model.series_)[sid].to_numpy(dtype=float)
+        period = model.season if 1 < model.season <= model.lookback_ else 1
+        # What the probes read of a scaling: the series' spread (to size nudges) and one input channel per window.
+        self.scaling_ = Scaling(mean=float(np.mean(values)), scale=float(np.std(values)) or 1.0, cov_mean=np.zeros(0),
+                                cov_scale=np.ones(0), period=period, per_window=True, level_channel=False)
+
+    def network(self):
+        return self.model.model_
+
+    def member_layers(self, member: int | None = None) -> str:
+        return ""  # one network, one LSTM layer
+
+    def prepare(self, values: np.ndarray, covariates: np.ndarray | None = None) -> Prepared:
+        """Every window of ``lookback`` steps, scaled as the global network reads it."""
+        windows = sliding_window_view(np.asarray(values, dtype=float), self.lookback_)
+        x, _, scale = normalise(windows)
+        return Prepared(x, seasonal_base(windows, self.model.season, self.horizon), scale)
+
+    def forecast_window(self, prepared: Prepared) -> np.ndarray:
+        codes = np.full(len(prepared.x), self.code)
+        return prepared.to_values(predict_network(self.model.model_, self.model._inputs(prepared.x, codes), self.training_.device))
+
+    def output_recipe(self) -> str:
+        period = self.model.season if 1 < self.model.season <= self.lookback_ else 1
+        base = "its last value" if period == 1 else f"its last {period} values (one season) repeated"
+        code = " and this series' learned vector" if self.model.embedding else ""
+        return (f"forecast = the window's base forecast ({base}) + network output × the window's own spread; the network reads "
+                f"the window shifted by its last value and divided by that spread{code}")
+
+    def describe(self) -> str:
+        return f"{self.model.describe()}; looking at series {self.sid}"
 
 
 def as_panel(series) -> dict[str, pd.Series]:
