@@ -167,3 +167,20 @@ def test_arima_fits_very_long_series_on_their_recent_part():
     assert model.describe().endswith("fitted on the last 200 points (of 500)")
     assert forecast.index[0] == y.index[-1] + pd.Timedelta(days=1)
     assert np.abs(forecast.mean - (50 + 5 * np.sin(2 * np.pi * np.arange(n, n + 12) / 12))).mean() < 1.5
+
+
+def test_auto_arima_rejects_fits_on_the_unit_circle():
+    """M4 Weekly W179: an ARIMA(3,1,2) fit with AR and MA roots on the unit circle once forecast 6x the last value;
+    the search now skips such fits, as forecast::auto.arima does, and forecasts near the data."""
+    from pathlib import Path
+
+    from core.data.m4 import read_m4
+
+    m4 = Path(__file__).parent / "data" / "m4"
+    values, future = read_m4(m4 / "Weekly-train.csv", m4 / "Weekly-test.csv")["W179"]
+    y = pd.Series(values, index=pd.date_range("2000-01-02", periods=len(values), freq="W-SUN"))
+    model = build_model("arima", season=1, horizon=13).fit(y)
+    forecast = model.predict(13)
+    assert abs(forecast.mean[0] / values[-1] - 1) < 0.02
+    assert M.mase(future, forecast.mean, values, 1) < 5
+    assert "fits with roots near the unit circle rejected" in model.notes()

@@ -129,7 +129,7 @@ class AutoARIMA(Forecaster):
             enforce_stationarity=True, enforce_invertibility=True,
         )
 
-    def _fit_one(self, values: np.ndarray, order: Order):
+    def _fit_one(self, values: np.ndarray, order: Order, searching: bool = True):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
@@ -143,6 +143,11 @@ class AutoARIMA(Forecaster):
                 return None, np.inf
         for item in caught:
             self.warnings_[_warning_kind(item)] += 1
+        if searching and _near_unit_root(result):
+            # As forecast::auto.arima does: a fit whose AR or MA roots lie on or near the unit circle is an optimiser
+            # failure, not a model (one such fit forecast 6x the last value of M4 weekly series W179); skip it.
+            self.warnings_["fits with roots near the unit circle rejected"] += 1
+            return None, np.inf
         k = len(result.params) + 1  # + the concentrated variance
         n = result.nobs
         if not np.isfinite(result.llf) or n - k - 1 <= 0:
@@ -236,7 +241,7 @@ class AutoARIMA(Forecaster):
             P, D, Q = tuple(int(v) for v in (self.seasonal_order or (0, 0, 0)))[:3]
             const = bool(self.constant) if self.constant is not None else d + D <= 1
             order = Order(p, d, q, P if m_lags else 0, D if m_lags else 0, Q if m_lags else 0, m_lags, const and d + D <= 1)
-            result, aicc = self._fit_one(search_values, order)
+            result, aicc = self._fit_one(search_values, order, searching=False)  # the order asked for, as estimated
             if result is None:
                 raise DataError(f"{order.label()} could not be estimated on this series; try a smaller order.")
             self.models_tried_ = 1
@@ -280,6 +285,21 @@ class AutoARIMA(Forecaster):
             bounds = np.asarray(forecast.conf_int(alpha=1 - self.level), dtype=float)
         lower, upper = np.minimum(bounds[:, 0], mean), np.maximum(bounds[:, 1], mean)
         return Forecast(future_index(self.series_, horizon), mean, lower, upper, self.name, self.level)
+
+
+MIN_ROOT = 1.01  # forecast::auto.arima's margin: roots closer to the unit circle than this reject the fit
+
+
+def _near_unit_root(result) -> bool:
+    """True when an estimated AR or MA polynomial (seasonal parts included) has a root within MIN_ROOT of the unit circle."""
+    for name in ("arroots", "maroots"):
+        try:
+            roots = np.asarray(getattr(result, name), dtype=complex)
+        except (AttributeError, ValueError, np.linalg.LinAlgError):
+            return True
+        if roots.size and (not np.all(np.isfinite(roots)) or np.min(np.abs(roots)) < MIN_ROOT):
+            return True
+    return False
 
 
 def _warning_kind(item) -> str:
