@@ -97,8 +97,8 @@ def global_series_run(batch, sid: str) -> TrainingRun:
 
     model = batch.models.get(GLOBAL_LSTM)
     if model is None:
-        raise DataError(f"This batch's {REGISTRY[GLOBAL_LSTM].label} is not in memory (a reopened batch keeps its scores and "
-                        "forecasts, not its network). Run the batch again with it to look inside.")
+        raise DataError(f"This batch has no {REGISTRY[GLOBAL_LSTM].label} network to look inside (it was not trained, or its "
+                        "saved file could not be read). Run the batch again with it.")
     if sid not in batch.history:
         raise DataError(f"There is no series '{str(sid)[:40]}' in this batch.")
     view = SeriesView(model, sid)

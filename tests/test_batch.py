@@ -224,3 +224,15 @@ def test_a_series_of_one_season_and_a_horizon_is_forecast_not_skipped():
     result = run_batch(short, [ModelSpec("snaive"), ModelSpec("naive")], horizon=13, season=52, score_season=1)
     assert result.skipped.empty and set(result.metrics["model"]) == {"Seasonal naive", "Naive", "Naive2"}
     assert (result.metrics["error"] == "").all()
+
+
+def test_a_saved_batch_keeps_its_global_network_to_look_inside(tmp_path):
+    from core.runs.batches import load_batch, save_batch
+
+    result = run_batch(synthetic_panel(n_series=4), [ModelSpec("global_lstm", {"epochs": 2, "units": 8})], horizon=12, season=12)
+    again = load_batch(save_batch(result, tmp_path), tmp_path)
+    assert again is not result and set(again.models) == {"global_lstm"}
+    looked_inside_the_global_network(again, "s2")  # same forecasts as saved, replay equal to Keras
+    (tmp_path / "batches").joinpath(next(p.name for p in (tmp_path / "batches").iterdir()), "global_lstm.keras").write_bytes(b"broken")
+    damaged = load_batch(next(p.name for p in (tmp_path / "batches").iterdir()), tmp_path)
+    assert damaged.models == {} and damaged.summary.equals(again.summary)  # the scores stand without the network

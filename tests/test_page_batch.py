@@ -52,7 +52,10 @@ def test_batch_page_runs_the_sample_and_opens_a_series():
     assert list(again.summary["model"]) == list(result.summary["model"])
     assert again.summary["MASE"].tolist() == result.summary["MASE"].tolist()
     assert len(fresh.get("plotly_chart")) == 2
-    assert any("run the batch again" in c.value for c in fresh.caption)  # its network is not kept on disk
+    fresh.selectbox(key="batch_series").set_value("H199").run()
+    fresh.button(key="batch_look_inside").click().run()  # the network was saved with the batch
+    assert not fresh.exception and not fresh.error
+    assert any("looking at series H199" in c.value for c in fresh.caption)
 
 
 def test_batch_page_explains_a_single_series_file(tmp_path):

@@ -65,15 +65,15 @@ def show_result(result):
 
 
 def look_inside(result, sid: str) -> None:
-    """A button that opens Inside the LSTM on this series with the batch's global network (while it is in memory)."""
+    """A button that opens Inside the LSTM on this series with the batch's global network (saved with the batch)."""
     from core.models import GLOBAL_LSTM, label
     from core.training import global_series_run
     from ui.state import DATASET, RESULTS, show_error
 
     if GLOBAL_LSTM not in result.models:
         if label(GLOBAL_LSTM) in set(result.summary["model"]):
-            st.caption(f"To look inside the {plain(label(GLOBAL_LSTM))} on a series, run the batch again: a reopened batch keeps "
-                       "its scores and forecasts, not its network.")
+            st.caption(f"To look inside the {plain(label(GLOBAL_LSTM))} on a series, run the batch again: this batch's network "
+                       "could not be read back.")
         return
     if st.button(f"Look inside the {label(GLOBAL_LSTM)} on {sid}", key="batch_look_inside", icon=":material/visibility:",
                  help="Inside the LSTM shows the one network trained on every series, reading this series' windows on its dates."):

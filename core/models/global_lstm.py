@@ -19,7 +19,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from core.errors import DataError
 from core.models.base import Forecast, Forecaster, check_horizon, future_index
-from core.models.keras_training import conformal_width, keras_module, predict_network, train_network
+from core.models.keras_training import Training, conformal_width, keras_module, predict_network, train_network
 from core.models.windows import Prepared, Scaling, default_lookback, seasonal_base
 
 
@@ -162,6 +162,25 @@ class GlobalLSTM(Forecaster):
 
     def network(self):
         return self.model_
+
+    def state(self) -> dict:
+        """Everything besides the Keras weights needed to forecast again and to look inside."""
+        t = self.training_
+        return {"config": self.settings(), "ids": self.ids_, "lookback": self.lookback_, "windows": self.windows_,
+                "width": self.width_.tolist(), "batch_size": self.batch_size_, "history": t.history,
+                "epoch_seconds": t.epoch_seconds, "train_seconds": t.seconds, "device": t.device}
+
+    @classmethod
+    def restore(cls, state: dict, network, series: dict[str, pd.Series]) -> "GlobalLSTM":
+        """A fitted global LSTM again, from its state, its network and the training parts of its series."""
+        model = cls(**state["config"])
+        model.model_, model.ids_, model.lookback_ = network, [str(i) for i in state["ids"]], int(state["lookback"])
+        model.windows_, model.batch_size_ = int(state["windows"]), state.get("batch_size")
+        model.width_ = np.asarray(state["width"], dtype=float)
+        model.training_ = Training(history=state["history"], epoch_seconds=float(state["epoch_seconds"]),
+                                   seconds=float(state["train_seconds"]), device=state["device"])
+        model.series_ = {sid: series[sid] for sid in model.ids_}
+        return model
 
     def describe(self) -> str:
         emb = f", series embedding {self.embedding}" if self.embedding else ""

@@ -17,6 +17,8 @@ import pandas as pd
 
 from core.batch.panel import BatchResult
 from core.errors import DataError
+from core.models import REGISTRY
+from core.models.keras_training import load_network, save_network
 from core.runs.store import data_dir
 
 TABLES = ("metrics", "forecasts", "skipped", "summary")
@@ -39,7 +41,12 @@ def save_batch(result: BatchResult, root: Path | None = None) -> str:
         frame.to_parquet(tmp / f"{name}.parquet", index=False)
     history = pd.concat({sid: y.rename("y") for sid, y in result.history.items()}, names=["unique_id", "date"]).reset_index()
     history.to_parquet(tmp / "history.parquet", index=False)
-    meta = {"seconds": result.seconds, "horizon": result.horizon, "season": result.season, "level": result.level,
+    networks = {}
+    for key, model in result.models.items():  # the trained panel networks, so a reopened batch can still be looked inside
+        if hasattr(model, "state") and model.network() is not None:
+            save_network(model.network(), tmp / f"{key}.keras")
+            networks[key] = model.state()
+    meta = {"seconds": result.seconds, "horizon": result.horizon, "season": result.season, "level": result.level, "networks": networks,
             "scheduler": result.scheduler, "notes": result.notes, "order": list(result.history), "score_season": result.score_season}
     (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     os.replace(tmp, base / batch_id)
@@ -61,7 +68,16 @@ def load_batch(batch_id: str, root: Path | None = None) -> BatchResult:
         part = long[long["unique_id"] == sid]
         index = pd.DatetimeIndex(part["date"])
         history[sid] = pd.Series(part["y"].to_numpy(), index=pd.DatetimeIndex(index, freq="infer"), name=sid)
-    return BatchResult(history=history, seconds=meta["seconds"], horizon=meta["horizon"], season=meta["season"],
+    models = {}
+    for key, state in meta.get("networks", {}).items():
+        path = folder / f"{key}.keras"
+        if key in REGISTRY and path.exists():
+            train = {sid: y.iloc[:-meta["horizon"]] for sid, y in history.items()}
+            try:
+                models[key] = REGISTRY[key].load().restore(state, load_network(path), train)
+            except (DataError, KeyError, TypeError, ValueError):  # the scores stand; only looking inside needs it
+                continue
+    return BatchResult(history=history, seconds=meta["seconds"], horizon=meta["horizon"], season=meta["season"], models=models,
                        level=meta["level"], scheduler=meta["scheduler"], notes=meta["notes"], score_season=meta.get("score_season"),
                        **tables)
 
