@@ -57,9 +57,12 @@ def lengths_caption(frame, id_col):
 
 def settings(panel, frame, id_col, date_col, value_col):
     season_default, horizon_default = (panel.season, panel.horizon) if panel else suggested(frame, id_col, date_col, value_col)
-    c1, c2, c3 = st.columns([1, 1, 3])
+    c1, c2, c4, c3 = st.columns([1, 1, 1, 3])
     horizon = c1.number_input("Horizon (steps held out and forecast)", 1, 10_000, horizon_default, key="batch_horizon")
     season = c2.number_input("Season (steps; 1 = none)", 1, 10_000, season_default, key="batch_season")
+    score_season = c4.number_input("Season for scoring", 0, 10_000, 0, key="batch_score_season",
+                                   help="0: the season above. Otherwise the season that scales MASE and seasonally adjusts Naive2 "
+                                        "while the models keep theirs; M4 scored weekly data with 1.")
     models = c3.multiselect("Models", CHOICES, default=list(DEFAULT_BATCH_MODELS), format_func=label, key="batch_models",
                             help=f"{label(NAIVE2)} is always scored too: OWA is relative to it. " +
                                  " ".join(f"{label(k)}: {REGISTRY[k].about}" for k in CHOICES))
@@ -84,7 +87,8 @@ def settings(panel, frame, id_col, date_col, value_col):
                             help="Only schedulers the administrator lists in LSTM_LENS_SCHEDULERS. Every worker needs LSTM Lens's "
                                  "requirements and its core/ folder on its Python path.")
     params = {GLOBAL_LSTM: {"embedding": embedding}} if embedding else {}
-    return int(horizon), int(season), [ModelSpec(k, params.get(k, {})) for k in models], (address if where == "address" else where)
+    return (int(horizon), int(season), [ModelSpec(k, params.get(k, {})) for k in models], (address if where == "address" else where),
+            int(score_season) or None)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -92,7 +96,7 @@ def suggested(frame, id_col, date_col, value_col):
     return suggest_settings(frame, id_col, date_col, value_col)
 
 
-def run(frame, columns, ids, horizon, season, models: list[ModelSpec], where):
+def run(frame, columns, ids, horizon, season, models: list[ModelSpec], where, score_season=None):
     bar = st.progress(0.0, text="Starting…")
     board = st.empty()
     state = pd.DataFrame({"series": ids, "status": "waiting", "fit seconds": np.nan}).set_index("series")
@@ -116,6 +120,7 @@ def run(frame, columns, ids, horizon, season, models: list[ModelSpec], where):
     draw(force=True)
     client = local_dask_client() if where == LOCAL else None
     result = run_batch(frame, models, horizon, season, columns=columns, scheduler=SERIAL if where == LOCAL else where, client=client,
+                       score_season=score_season,
                        on_progress=on_progress, on_series=on_series)
     if client is not None:
         result.scheduler = "Dask, local"
@@ -147,10 +152,10 @@ if data is not None:
         columns = choose_columns(frame, guess)
         check_columns(frame, columns)
         ids = lengths_caption(frame, columns[0])
-        horizon, season, models, where = settings(panel, frame, *columns)
+        horizon, season, models, where, score_season = settings(panel, frame, *columns)
         if st.button("Run the batch", type="primary", disabled=not models):
             check_scheduler(where, listed_only=True)
-            result = run(frame, columns, ids, horizon, season, models, where)
+            result = run(frame, columns, ids, horizon, season, models, where, score_season)
             st.session_state[BATCH] = result
             st.session_state[BATCH_ID] = st.query_params["batch"] = save_batch(result)  # a refresh or a restart reopens it
     except DataError as error:

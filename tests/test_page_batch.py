@@ -86,3 +86,16 @@ def test_batch_page_checks_the_scheduler_address(address, said, monkeypatch):
     at.button[0].click().run()
     assert not at.exception
     assert said in shown(at.error[0])
+
+
+def test_batch_page_scores_with_another_season_when_asked():
+    at = open_batch()
+    at.multiselect(key="batch_models").set_value(["snaive", "naive"])
+    at.radio(key="batch_where").set_value("serial")
+    at.number_input(key="batch_score_season").set_value(1)
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    result = at.session_state["batch_result"]
+    summary = result.summary.set_index("model")
+    assert result.score_season == 1 and summary.loc["Naive2", "MASE"] == summary.loc["Naive", "MASE"]  # Naive2 = naive at m = 1
+    assert any("Scored with season 1" in c.value for c in at.caption)

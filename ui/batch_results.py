@@ -16,6 +16,9 @@ def show_result(result):
     m4.metric("Ran on", result.scheduler)
 
     st.subheader("Leaderboard (means over the series)")
+    if result.score_season and result.score_season != result.season:
+        st.caption(f"Scored with season {result.score_season:d} (MASE's scale and Naive2's adjustment); the models used "
+                   f"season {result.season:d}.")
     st.caption("sMAPE and MASE are averaged over the series, as in M4; OWA divides each by Naive2's and averages the two "
                "(below 1 beats Naive2). fit s is the total fitting time over all series.")
     st.dataframe(result.summary.style.format({"sMAPE": "{:.3f}", "MASE": "{:.3f}", "OWA": "{:.3f}", "fit s": "{:.1f}"}),
