@@ -56,7 +56,7 @@ def plain_keras(train_values, lookback, horizon, units, patience, epochs, seed=0
     model.fit(x[:n_train], y[:n_train], validation_data=(x[n_train:], y[n_train:]), epochs=epochs, verbose=0,
               callbacks=[Clock(), keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True)])
     last = input_windows(train_values[-lookback:], None, lookback, horizon, scaling)
-    forecast = last.to_values(np.asarray(model(last.x, training=False)))[0]
+    forecast = last.to_values(keras.ops.convert_to_numpy(model(last.x, training=False)))[0]
     return float(np.median(times)), len(times), forecast
 
 

@@ -11,6 +11,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ["LSTM_LENS_HOME"] = tempfile.mkdtemp(prefix="lstm-lens-tests-")
 AWKWARD = ROOT / "tests" / "data" / "awkward"
 
+if os.environ.get("KERAS_BACKEND") == "torch":  # on a GPU: exact float32, as the NumPy replay computes, not cuDNN's TF32
+    import torch
+
+    torch.backends.cudnn.allow_tf32 = False
+    torch.backends.cuda.matmul.allow_tf32 = False
+
 
 def shown(element) -> str:
     """An AppTest text element as the reader sees it: Markdown escapes (a backslash before punctuation) removed."""

@@ -26,10 +26,12 @@ def keras_reference(layers_units, inputs, steps, seed=0):
 
 @pytest.mark.parametrize("layers_units", [(8,), (6, 5), (4, 7, 3)])
 def test_replay_equals_keras_on_random_weights(layers_units):
+    import keras
+
     steps, inputs = 17, 3
     model = keras_reference(layers_units, inputs, steps)
     x = np.random.default_rng(1).normal(0, 1, (9, steps, inputs)).astype("float32")
-    expected = [np.asarray(o) for o in model(x)]
+    expected = [keras.ops.convert_to_numpy(o) for o in model(x)]
     traces = gates.replay(gates.lstm_weights(model), x, keep="all")
     assert len(traces) == len(layers_units)
     for k, trace in enumerate(traces):
@@ -62,10 +64,10 @@ def test_replay_matches_a_trained_forecaster(members):
         assert len(lstm_layers) == 2
         probe = keras.Model(model.model_.inputs, [layer.output for layer in lstm_layers])
         traces = gates.replay(gate_weights(model, member), prepared.x)
-        np.testing.assert_allclose(traces[-1].hidden[:, -1], np.asarray(probe(prepared.x)[-1]), atol=1e-5)
+        np.testing.assert_allclose(traces[-1].hidden[:, -1], keras.ops.convert_to_numpy(probe(prepared.x)[-1]), atol=1e-5)
         kernel, bias = model.model_.get_layer(f"{prefix}forecast").get_weights()
         heads.append(traces[-1].hidden[:, -1] @ kernel + bias)
-    np.testing.assert_allclose(np.concatenate(heads, axis=-1), np.asarray(model.model_(prepared.x)), atol=1e-5)
+    np.testing.assert_allclose(np.concatenate(heads, axis=-1), keras.ops.convert_to_numpy(model.model_(prepared.x)), atol=1e-5)
     replayed = prepared.to_values(model.shrink_ * np.median(np.stack(heads, axis=1), axis=1))[0]
     np.testing.assert_allclose(replayed, model.predict(5).mean, rtol=1e-5, atol=1e-5)
     assert 0 <= model.median_member_ < members

@@ -17,7 +17,7 @@ class ParsedNumbers:
     infinite: pd.Series   # cell was +/- infinity
 
 
-_SPACES = r"[\s\u00a0\u202f'’]"
+_SPACES = "[\\s\u00a0\u202f'’]"  # the characters themselves, not backslash-u escapes, which RE2 (pyarrow strings) rejects
 
 
 def parse_numbers(cells: pd.Series, *, decimal_comma: bool = False) -> ParsedNumbers:

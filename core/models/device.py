@@ -1,6 +1,7 @@
 """Compute devices of the active Keras backend, and whether an LSTM setting keeps the fused cuDNN kernel."""
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ class Device:
     @property
     def label(self) -> str:
         memory = f", {self.memory_bytes / 2**30:.0f} GiB" if self.memory_bytes else ""
-        return f"{self.kind} {self.key.split(':')[1]}: {self.name}{memory}"
+        return f"{self.kind} {(self.key.split(':') + ['0'])[1]}: {self.name}{memory}"
 
 
 def backend_name() -> str:
@@ -32,11 +33,31 @@ def gpu_possible() -> bool:
     return bool(glob.glob("/dev/nvidia[0-9]*")) or os.environ.get("LSTM_LENS_PROBE_GPU") == "1"
 
 
+def default_device() -> str:
+    """Where a network trains when nobody chose: the first GPU the backend sees, else the CPU.
+
+    (Forcing the CPU on a machine with a GPU also fails on some backends: Keras' JAX LSTM keeps its cuDNN kernel,
+    and its PyTorch variables are moved off the default device, which PyTorch then refuses for integer state.)"""
+    return _default_device()
+
+
+@functools.lru_cache(maxsize=1)
+def _default_device() -> str:
+    gpus = [d for d in list_devices() if d.kind == "GPU"]
+    return gpus[0].key if gpus else cpu_key()
+
+
+def cpu_key() -> str:
+    """The CPU as keras.device() names it. PyTorch's own name is "cpu": under "cpu:0" Keras moves every new variable
+    to a device PyTorch counts as another, and its integer state (the layers' seed generators) then fails to build."""
+    return "cpu" if backend_name() == "torch" else "cpu:0"
+
+
 def list_devices() -> list[Device]:
     """CPU first, then every GPU the active backend can use. No backend is imported when no GPU can exist."""
     import platform
 
-    devices = [Device("cpu:0", "CPU", platform.processor() or platform.machine() or "processor")]
+    devices = [Device(cpu_key(), "CPU", platform.processor() or platform.machine() or "processor")]
     if not gpu_possible():
         return devices
     backend = backend_name()

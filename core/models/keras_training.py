@@ -92,7 +92,10 @@ def train_network(build, inputs, targets, validation, *, epochs: int, patience: 
     Returns the network, its predictions for the validation inputs and a Training."""
     keras = keras_module()
     seed_everything(keras, seed)
-    device = device or "cpu:0"
+    if device is None:
+        from core.models.device import default_device
+
+        device = default_device()
     report = epoch_report(keras, epochs, label, on_progress, on_epoch)
     stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True, start_from_epoch=warm_up)
     started = time.perf_counter()
