@@ -106,7 +106,7 @@ st.subheader("Downloads")
 d1, d2, d3 = st.columns(3)
 d1.download_button("Forecasts of the test part (CSV)", safe_csv(evaluation.forecasts_frame()), "forecasts.csv", "text/csv", key="dl_forecasts")
 d2.download_button("Metrics (CSV)", safe_csv(board.drop(columns=["key"])), "metrics.csv", "text/csv", key="dl_metrics")
-if d3.button("Prepare model, bundle and chart files"):
+if d3.button("Prepare model, bundle and chart files", key="prepare_files"):
     st.session_state["downloads"] = (run, run_files(run))
 prepared = st.session_state.get("downloads")
 files = prepared[1] if prepared and prepared[0] is run else None
@@ -114,6 +114,9 @@ if files:
     e1, e2, e3 = st.columns(3)
     if files.get("keras"):
         e1.download_button(f"Trained {run.evaluation.inspectable().label} (.keras)", files["keras"], "lstm.keras", "application/octet-stream", key="dl_keras")
-    e2.download_button("Run bundle (.zip): re-import it on the Runs page", files["bundle"], "lstm_lens_run.zip", "application/zip", key="dl_bundle")
+    if files.get("bundle"):
+        e2.download_button("Run bundle (.zip): re-import it on the Runs page", files["bundle"], "lstm_lens_run.zip", "application/zip", key="dl_bundle")
+    else:
+        e2.caption("A series of a batch has no run bundle: its batch is saved, and reopens, on the Batch page.")
     e3.download_button("Charts (standalone HTML, works offline)", files["charts"], "charts.html", "text/html", key="dl_charts")
 next_step("pages/gates.py", "Next: look inside the LSTM")

@@ -41,6 +41,11 @@ def test_batch_page_runs_the_sample_and_opens_a_series():
     assert len(at.latex) == 6 and at.session_state["results"].dataset.name == "batch series H199"
     at.switch_page("pages/learn.py").run()
     assert not at.exception
+    at.switch_page("pages/compare.py").run()
+    at.button(key="prepare_files").click().run()  # the network and the charts, no run bundle for a batch's series
+    assert not at.exception and not at.error
+    files = at.session_state["downloads"][1]
+    assert files["keras"] and files["charts"] and "bundle" not in files
 
     # A refresh (a new session with the same URL) gets the batch back from disk, without running it again.
     fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)

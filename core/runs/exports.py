@@ -31,7 +31,9 @@ def run_files(run) -> dict[str, bytes]:
     from core.models.keras_training import network_bytes
     from core.runs.bundle import export_bundle
 
-    out = {"bundle": export_bundle(run)}
+    out = {}
+    if not run.dataset.settings.get("batch_series"):  # a batch's series lives in its saved batch, not in a run bundle
+        out["bundle"] = export_bundle(run)
     looked_inside = run.evaluation.inspectable()
     if looked_inside is not None:
         out["keras"] = network_bytes(looked_inside.model.network())
