@@ -90,8 +90,10 @@ with tab3:
             st.plotly_chart(charts.backtest_chart(rows, "MASE", colors), width="stretch", key="backtest_chart")
         st.download_button("Download backtest (CSV)", safe_csv(rows), "backtest.csv", "text/csv")
 with tab4:
-    st.caption(f"Refit every model on all {len(run.dataset.clean.y):,} points and forecast {run.horizon:,} steps past the end.")
-    if st.button("Forecast the future"):
+    st.caption(f"Forecast {run.horizon:,} steps past the end: "
+               + ("the batch's own network reads the series' last window." if run.dataset.settings.get("batch_series")
+                  else f"every model refitted on all {len(run.dataset.clean.y):,} points."))
+    if st.button("Forecast the future", key="forecast_future"):
         bar = st.progress(0.0, text="Refitting")
         run.future, failed = forecast_future(run, on_progress=lambda f, m: bar.progress(f, text=m))
         for key, error in failed.items():

@@ -123,6 +123,13 @@ def looked_inside_the_global_network(result, sid):
     keras_h = keras.Model(view.network().inputs, layer.output).predict(view.model._inputs(view.prepare(window.values).x, np.array([view.code])), verbose=0)
     replay_h = lens.trace_window(view, window)[0].hidden[0, -1]
     np.testing.assert_allclose(replay_h, keras_h[0], atol=1e-5)
+    from core.training import forecast_future
+
+    future, failed = forecast_future(run)  # past the end of the series, by the batch's own network (not a new one)
+    series = result.history[sid]
+    assert not failed and future["global_lstm"].index[0] > series.index[-1] and len(future["global_lstm"].mean) == 12
+    last = view.prepare(series.to_numpy()[-view.lookback_:])
+    np.testing.assert_allclose(future["global_lstm"].mean, view.forecast_window(last)[0], rtol=1e-6)
 
 
 def test_global_lstm_windows_are_scale_free():

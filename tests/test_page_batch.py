@@ -46,6 +46,8 @@ def test_batch_page_runs_the_sample_and_opens_a_series():
     assert not at.exception and not at.error
     files = at.session_state["downloads"][1]
     assert files["keras"] and files["charts"] and "bundle" not in files
+    at.button(key="forecast_future").click().run()  # by the batch's network, from H199's last window
+    assert not at.exception and not at.error and set(at.session_state["results"].future) == {"global_lstm"}
 
     # A refresh (a new session with the same URL) gets the batch back from disk, without running it again.
     fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)

@@ -227,6 +227,17 @@ class SeriesView:
         codes = np.full(len(prepared.x), self.code)
         return prepared.to_values(predict_network(self.model.model_, self.model._inputs(prepared.x, codes), self.training_.device))
 
+    def forecast_after(self, series: pd.Series, horizon: int) -> Forecast:
+        """The batch's network forecasting ``horizon`` steps past the end of ``series`` (this series, all of it), with the
+        intervals it learned: what "forecast the future" means for a series of a batch, without training anew."""
+        if horizon > self.horizon:
+            raise DataError(f"The batch's network forecasts {self.horizon} steps; it cannot forecast {horizon}.")
+        last = _padded(series.to_numpy(dtype=float), self.lookback_)[-self.lookback_:]
+        prepared = self.prepare(last)
+        mean = self.forecast_window(prepared)[0, :horizon]
+        half = self.model.width_[:horizon] * prepared.spread[0]
+        return Forecast(future_index(series, horizon), mean, mean - half, mean + half, self.model.name, self.model.level)
+
     def output_recipe(self) -> str:
         period = self.model.season if 1 < self.model.season <= self.lookback_ else 1
         base = "its last value" if period == 1 else f"its last {period} values (one season) repeated"
