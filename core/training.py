@@ -141,7 +141,7 @@ def forecast_future(run: TrainingRun, on_progress=no_progress) -> tuple[dict[str
     Returns the forecasts by model key and, for models that failed now, their sentences."""
     clean = run.dataset.clean
     keys = run.evaluation.ok()
-    if run.dataset.settings.get("batch_series"):  # a batch's series: the batch's own network, not one trained anew
+    if run.batch_series:  # a batch's series: the batch's own network, not one trained anew
         view = run.evaluation.inspectable().model
         on_progress(1.0, "Done")
         return {key: view.forecast_after(clean.y, run.horizon) for key in keys}, {}

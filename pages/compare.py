@@ -91,7 +91,7 @@ with tab3:
         st.download_button("Download backtest (CSV)", safe_csv(rows), "backtest.csv", "text/csv")
 with tab4:
     st.caption(f"Forecast {run.horizon:,} steps past the end: "
-               + ("the batch's own network reads the series' last window." if run.dataset.settings.get("batch_series")
+               + ("the batch's own network reads the series' last window." if run.batch_series
                   else f"every model refitted on all {len(run.dataset.clean.y):,} points."))
     if st.button("Forecast the future", key="forecast_future"):
         bar = st.progress(0.0, text="Refitting")

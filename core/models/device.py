@@ -33,16 +33,12 @@ def gpu_possible() -> bool:
     return bool(glob.glob("/dev/nvidia[0-9]*")) or os.environ.get("LSTM_LENS_PROBE_GPU") == "1"
 
 
+@functools.lru_cache(maxsize=1)
 def default_device() -> str:
     """Where a network trains when nobody chose: the first GPU the backend sees, else the CPU.
 
     (Forcing the CPU on a machine with a GPU also fails on some backends: Keras' JAX LSTM keeps its cuDNN kernel,
     and its PyTorch variables are moved off the default device, which PyTorch then refuses for integer state.)"""
-    return _default_device()
-
-
-@functools.lru_cache(maxsize=1)
-def _default_device() -> str:
     gpus = [d for d in list_devices() if d.kind == "GPU"]
     return gpus[0].key if gpus else cpu_key()
 

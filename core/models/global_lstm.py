@@ -20,7 +20,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from core.errors import DataError
 from core.models.base import Forecast, Forecaster, check_horizon, future_index
 from core.models.keras_training import Training, conformal_width, keras_module, predict_network, train_network
-from core.models.windows import Prepared, Scaling, default_lookback, seasonal_base
+from core.models.windows import Prepared, Scaling, base_words, default_lookback, seasonal_base
 
 
 VALIDATION_WINDOWS = 4
@@ -239,8 +239,7 @@ class SeriesView:
         return Forecast(future_index(series, horizon), mean, mean - half, mean + half, self.model.name, self.model.level)
 
     def output_recipe(self) -> str:
-        period = self.model.season if 1 < self.model.season <= self.lookback_ else 1
-        base = "its last value" if period == 1 else f"its last {period} values (one season) repeated"
+        base = base_words(self.scaling_.period)
         code = " and this series' learned vector" if self.model.embedding else ""
         return (f"forecast = the window's base forecast ({base}) + network output × the window's own spread; the network reads "
                 f"the window shifted by its last value and divided by that spread{code}")

@@ -11,7 +11,7 @@ from core.errors import DataError
 from core.models.base import Forecast, Forecaster, check_horizon, future_index
 from core.models.keras_training import Training, conformal_width, keras_module, predict_network, train_network
 from core.models.naive import is_seasonal
-from core.models.windows import Prepared, Scaling, default_lookback, input_windows, training_pairs
+from core.models.windows import Prepared, Scaling, base_words, default_lookback, input_windows, training_pairs
 
 
 def member_prefix(member: int, members: int) -> str:
@@ -186,7 +186,7 @@ class LSTMForecaster(Forecaster):
     def output_recipe(self) -> str:
         """How the network's output becomes the forecast, in words (the gates show the network; this is what follows it)."""
         scaling = self.scaling_
-        base = "its last value" if scaling.period == 1 else f"its last {scaling.period} values (one season) repeated"
+        base = base_words(scaling.period)
         spread = "the window's own spread" if scaling.per_window else "the series' spread"
         kept = "" if self.shrink_ == 1 else f" × {self.shrink_:.1f} (the share of the correction that helped on validation windows)"
         return (f"forecast = the window's base forecast ({base}) + network output × {spread}{kept}")

@@ -15,6 +15,11 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 
+def base_words(period: int) -> str:
+    """The base forecast both LSTMs correct, in words."""
+    return "its last value" if period == 1 else f"its last {period} values (one season) repeated"
+
+
 def seasonal_base(windows: np.ndarray, season: int, horizon: int) -> np.ndarray:
     """The seasonal naive forecast of each window (N, L) -> (N, H): its last season repeated (its last value
     when the season is 1 or longer than the window). Both LSTMs learn a correction to it."""

@@ -32,7 +32,7 @@ def run_files(run) -> dict[str, bytes]:
     from core.runs.bundle import export_bundle
 
     out = {}
-    if not run.dataset.settings.get("batch_series"):  # a batch's series lives in its saved batch, not in a run bundle
+    if not run.batch_series:  # a batch's series lives in its saved batch, not in a run bundle
         out["bundle"] = export_bundle(run)
     looked_inside = run.evaluation.inspectable()
     if looked_inside is not None:

@@ -36,6 +36,11 @@ class TrainingRun:
     created: float | None = None
     tuning: dict | None = None  # what an Optuna search of the LSTM's settings did (core.evaluation.tuning.TuningSummary)
 
+    @property
+    def batch_series(self) -> str | None:
+        """The series id when this run is one series of a batch seen through its global network (core.training)."""
+        return self.dataset.settings.get("batch_series")
+
     def session_copy(self) -> "TrainingRun":
         """A copy one browser session may change (its future forecasts, notes) while the cached original stays as saved.
 
