@@ -57,7 +57,7 @@ def run(steps: int, lookback: int, units: int) -> dict:
     rng = np.random.default_rng(0)
     series = np.cumsum(rng.normal(0, 1, steps)) / 10
     windows = np.stack([sliding_window_view(series, lookback), sliding_window_view(np.sin(np.arange(steps) / 24), lookback)], axis=-1).astype("float32")
-    weights = gates.lstm_weights(model)
+    weights = gates.recurrent_weights(model)
     gates.replay(weights, windows[:64], keep="last")  # warm-up
     t0 = time.perf_counter()
     ours = gates.replay(weights, windows, keep="last")[0]

@@ -6,7 +6,7 @@ from core.data import default_test_size
 from core.data.dates import describe_frequency
 from core.errors import DataError
 from core.evaluation.holdout import ModelSpec
-from core.models import ARIMA, DEFAULT_MODELS, LSTM, REGISTRY, series_models
+from core.models import ARIMA, DEFAULT_MODELS, GRU, LSTM, REGISTRY, series_models
 from core.models.device import GPU_HINT, cudnn_eligibility
 from core.training import RunSettings, check_request, train_run
 from ui.tuning_view import show_tuning
@@ -44,7 +44,7 @@ with st.form("train_settings"):
                              help="Length of one seasonal cycle: 12 for monthly data with a yearly pattern, 24 or 168 for hourly, 1 for none.")
     level = c4.slider("Interval level", 50, 99, 90, help="Coverage the prediction intervals aim for (e.g. 90% of actuals inside).") / 100
 
-    with st.expander("LSTM settings", expanded=False):
+    with st.expander("LSTM and GRU settings", expanded=False):
         l1, l2, l3, l4 = st.columns(4)
         lookback = l1.number_input("Lookback (0 = automatic)", 0, max(2, len(y) // 2), 0,
                                    help="How many past steps the LSTM reads for each forecast. Automatic: two seasons (or the horizon), bounded by the data.")
@@ -80,12 +80,10 @@ with st.form("train_settings"):
     submitted = st.form_submit_button("Train models", type="primary")
 
 if submitted:
-    params = {
-        LSTM: dict(lookback=int(lookback) or None, layers=int(layers), units=int(units), epochs=int(epochs), learning_rate=float(learning_rate),
-                   batch_size=int(batch_size) or None, dropout=float(dropout), seed=int(seed), patience=int(patience),
-                   recurrent_dropout=float(recurrent_dropout), device=device),
-        ARIMA: dict(order=order, seasonal_order=seasonal_order) if manual else {},
-    }
+    recurrent = dict(lookback=int(lookback) or None, layers=int(layers), units=int(units), epochs=int(epochs), learning_rate=float(learning_rate),
+                     batch_size=int(batch_size) or None, dropout=float(dropout), seed=int(seed), patience=int(patience),
+                     recurrent_dropout=float(recurrent_dropout), device=device)
+    params = {LSTM: recurrent, GRU: dict(recurrent), ARIMA: dict(order=order, seasonal_order=seasonal_order) if manual else {}}
     specs = [ModelSpec(k, params.get(k, {})) for k in models]
     settings = RunSettings(test_size=int(test_size), horizon=int(horizon), season=int(season), level=level,
                            tune_seconds=float(tune_seconds) if tune else 0.0)
@@ -94,12 +92,12 @@ if submitted:
     except DataError as error:
         show_error(error)
         st.stop()
-    if LSTM in models:
+    if LSTM in models or GRU in models:
         for reason in cudnn_eligibility(recurrent_dropout=float(recurrent_dropout)):
-            st.warning(f"On a GPU this LSTM cannot use the fused cuDNN kernel because {plain(reason)}; it will train several times slower there.")
+            st.warning(f"On a GPU this network cannot use the fused cuDNN kernel because {plain(reason)}; it will train several times slower there.")
     st.subheader("Training")
     bars = {spec.key: st.progress(0.0, text=f"{spec.label}: waiting") for spec in specs}
-    loss_area = st.empty() if LSTM in models else None
+    loss_area = st.empty() if LSTM in models or GRU in models else None
     losses = {"loss": [], "val_loss": []}
 
     def progress_for(spec):
@@ -108,6 +106,9 @@ if submitted:
         return update
 
     def on_epoch(epoch, logs):
+        if epoch == 1:  # the next network started (the GRU after the LSTM): its own curve
+            losses["loss"].clear()
+            losses["val_loss"].clear()
         losses["loss"].append(logs["loss"])
         losses["val_loss"].append(logs["val_loss"])
         if loss_area is not None and (epoch <= 3 or epoch % 2 == 0):

@@ -32,13 +32,13 @@ def test_replay_equals_keras_on_random_weights(layers_units):
     model = keras_reference(layers_units, inputs, steps)
     x = np.random.default_rng(1).normal(0, 1, (9, steps, inputs)).astype("float32")
     expected = [keras.ops.convert_to_numpy(o) for o in model(x)]
-    traces = gates.replay(gates.lstm_weights(model), x, keep="all")
+    traces = gates.replay(gates.recurrent_weights(model), x, keep="all")
     assert len(traces) == len(layers_units)
     for k, trace in enumerate(traces):
         np.testing.assert_allclose(trace.hidden, expected[2 * k], atol=1e-5)
         np.testing.assert_allclose(trace.cell[:, -1], expected[2 * k + 1], atol=1e-5)
         assert trace.forget.min() >= 0 and trace.forget.max() <= 1
-    last = gates.replay(gates.lstm_weights(model), x, keep="last", chunk=4)
+    last = gates.replay(gates.recurrent_weights(model), x, keep="last", chunk=4)
     for k, trace in enumerate(last):
         np.testing.assert_allclose(trace.hidden[:, 0], expected[2 * k][:, -1], atol=1e-5)
 

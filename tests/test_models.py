@@ -7,7 +7,7 @@ from core.evaluation import metrics as M
 from core.errors import DataError
 from core.models import REGISTRY, build_model
 
-FAST = {"lstm": dict(epochs=4, units=8, patience=2), "arima": dict(max_models=12), "global_lstm": dict(epochs=3, units=8, patience=2)}
+FAST = {"lstm": dict(epochs=4, units=8, patience=2), "gru": dict(epochs=4, units=8, patience=2), "arima": dict(max_models=12), "global_lstm": dict(epochs=3, units=8, patience=2)}
 
 
 def seasonal_series(n=120, season=12, seed=1, name="y"):
@@ -115,13 +115,14 @@ def test_regression_learns_trend_and_season():
 
 
 @pytest.mark.slow
-def test_lstm_learns_a_sine_wave_better_than_naive():
+@pytest.mark.parametrize("key", ["lstm", "gru"])
+def test_recurrent_networks_learn_a_sine_wave_better_than_naive(key):
     n, period, horizon = 400, 25, 10
     t = np.arange(n)
     rng = np.random.default_rng(0)
     series = pd.Series(np.sin(2 * np.pi * t / period) + rng.normal(0, 0.05, n), index=pd.date_range("2021-01-01", periods=n, freq="h"))
     train, test = series.iloc[:-horizon], series.iloc[-horizon:]
-    model = build_model("lstm", season=period, horizon=horizon, epochs=40, units=16, patience=8).fit(train)
+    model = build_model(key, season=period, horizon=horizon, epochs=40, units=16, patience=8).fit(train)
     lstm_error = M.mae(test, model.predict(horizon).mean)
     naive_error = M.mae(test, build_model("naive", season=1, horizon=horizon).fit(train).predict(horizon).mean)
     assert lstm_error < 0.5 * naive_error

@@ -94,9 +94,15 @@ class Evaluation:
     def ok(self) -> dict[str, ModelResult]:
         return {k: r for k, r in self.results.items() if r.error is None}
 
-    def inspectable(self) -> ModelResult | None:
-        """The finished model whose network the app can look inside (the LSTM), if the run has one."""
-        return next((r for k, r in self.ok().items() if k in REGISTRY and REGISTRY[k].inspectable and r.model is not None), None)
+    def inspectables(self) -> dict[str, ModelResult]:
+        """Every finished model whose network the app can look inside (the LSTM, the GRU), in the registry's order."""
+        ok = self.ok()
+        return {k: ok[k] for k in REGISTRY if k in ok and REGISTRY[k].inspectable and ok[k].model is not None}
+
+    def inspectable(self, key: str | None = None) -> ModelResult | None:
+        """The network the app looks inside: ``key``'s if it finished, else the first (the LSTM before the GRU)."""
+        found = self.inspectables()
+        return found.get(key) or next(iter(found.values()), None)
 
     def leaderboard(self) -> pd.DataFrame:
         return leaderboard(self.results)

@@ -1,4 +1,4 @@
-"""Replaying a trained Keras LSTM in NumPy to expose every gate at every time step.
+"""Replaying a trained Keras LSTM or GRU in NumPy to expose every gate at every time step.
 
 Keras keeps each LSTM layer's weights as ``kernel`` (inputs x 4U), ``recurrent_kernel``
 (U x 4U) and ``bias`` (4U) with the four blocks in the order i, f, c, o. For each step:
@@ -9,6 +9,17 @@ Keras keeps each LSTM layer's weights as ``kernel`` (inputs x 4U), ``recurrent_k
     C_t = f_t * C_{t-1} + i_t * C~_t                 cell state
     o_t = sigmoid(x_t W_o + h_{t-1} U_o + b_o)       output gate
     h_t = o_t * tanh(C_t)                            hidden state
+
+A GRU layer keeps ``kernel`` (inputs x 3U), ``recurrent_kernel`` (U x 3U) in the order z, r, h and,
+with Keras' default ``reset_after=True``, two biases (2 x 3U: one added to the input part, one to
+the recurrent part, which the reset gate then scales):
+
+    z_t = sigmoid(x_t W_z + b_z + h_{t-1} U_z + b'_z)                 update gate (the share of h_{t-1} kept)
+    r_t = sigmoid(x_t W_r + b_r + h_{t-1} U_r + b'_r)                 reset gate
+    h~_t = tanh(x_t W_h + b_h + r_t * (h_{t-1} U_h + b'_h))           candidate
+    h_t = z_t * h_{t-1} + (1 - z_t) * h~_t                            hidden state
+
+(with ``reset_after=False``: one bias, and h~_t = tanh(x_t W_h + (r_t * h_{t-1}) U_h + b_h)).
 
 Training is untouched (the fused cuDNN kernel stays on); gates are recomputed here after
 training from the weights alone, vectorised over many windows at once.
@@ -21,58 +32,101 @@ import os
 
 import numpy as np
 
-QUANTITIES = ("input", "forget", "candidate", "cell", "output", "hidden")
-SYMBOLS = {"input": "i_t", "forget": "f_t", "candidate": r"\tilde{C}_t", "cell": "C_t", "output": "o_t", "hidden": "h_t"}
-EQUATIONS = {
-    "input": r"i_t = \sigma(W_i x_t + U_i h_{t-1} + b_i)",
-    "forget": r"f_t = \sigma(W_f x_t + U_f h_{t-1} + b_f)",
-    "candidate": r"\tilde{C}_t = \tanh(W_c x_t + U_c h_{t-1} + b_c)",
-    "cell": r"C_t = f_t \odot C_{t-1} + i_t \odot \tilde{C}_t",
-    "output": r"o_t = \sigma(W_o x_t + U_o h_{t-1} + b_o)",
-    "hidden": r"h_t = o_t \odot \tanh(C_t)",
-}
+
+@dataclass(frozen=True)
+class CellKind:
+    """What one kind of recurrent cell shows: its quantities in the order of its equations."""
+
+    name: str                    # "LSTM" or "GRU", as Keras names the layer
+    quantities: tuple[str, ...]
+    equations: dict[str, str]    # LaTeX
+    memory_gate: str             # the gate whose mean is the share of the memory kept each step (half-lives)
+    gate_like: tuple[str, ...]   # quantities in [0, 1]
+    memory: str                  # the state that carries memory between steps
+
+
+LSTM_CELL = CellKind(
+    "LSTM", ("input", "forget", "candidate", "cell", "output", "hidden"),
+    {"input": r"i_t = \sigma(W_i x_t + U_i h_{t-1} + b_i)",
+     "forget": r"f_t = \sigma(W_f x_t + U_f h_{t-1} + b_f)",
+     "candidate": r"\tilde{C}_t = \tanh(W_c x_t + U_c h_{t-1} + b_c)",
+     "cell": r"C_t = f_t \odot C_{t-1} + i_t \odot \tilde{C}_t",
+     "output": r"o_t = \sigma(W_o x_t + U_o h_{t-1} + b_o)",
+     "hidden": r"h_t = o_t \odot \tanh(C_t)"},
+    memory_gate="forget", gate_like=("input", "forget", "output"), memory="cell")
+GRU_CELL = CellKind(
+    "GRU", ("update", "reset", "hidden_candidate", "hidden"),
+    {"update": r"z_t = \sigma(W_z x_t + U_z h_{t-1} + b_z)",
+     "reset": r"r_t = \sigma(W_r x_t + U_r h_{t-1} + b_r)",
+     "hidden_candidate": r"\tilde{h}_t = \tanh(W_h x_t + r_t \odot (U_h h_{t-1} + b'_h) + b_h)",
+     "hidden": r"h_t = z_t \odot h_{t-1} + (1 - z_t) \odot \tilde{h}_t"},
+    memory_gate="update", gate_like=("update", "reset"), memory="hidden")
+CELLS = {c.name: c for c in (LSTM_CELL, GRU_CELL)}
+
+# The LSTM's names, kept for the pages that teach the LSTM alone (Learn).
+QUANTITIES = LSTM_CELL.quantities
+EQUATIONS = LSTM_CELL.equations
 
 
 @dataclass(frozen=True)
 class LayerWeights:
-    kernel: np.ndarray      # (inputs, 4U)
-    recurrent: np.ndarray   # (U, 4U)
-    bias: np.ndarray        # (4U,)
+    kernel: np.ndarray      # (inputs, 4U) for an LSTM, (inputs, 3U) for a GRU
+    recurrent: np.ndarray   # (U, 4U) or (U, 3U)
+    bias: np.ndarray        # (4U,); a GRU's (2, 3U) with reset_after, (3U,) without
+    kind: str = "LSTM"
 
     @property
     def units(self) -> int:
         return self.recurrent.shape[0]
 
+    @property
+    def cell_kind(self) -> CellKind:
+        return CELLS[self.kind]
 
-def lstm_weights(model, prefix: str = "") -> list[LayerWeights]:
-    """The LSTM layers of a Keras model (those whose name starts with ``prefix``: one ensemble member), in order,
-    as plain float32 arrays."""
+
+def recurrent_weights(model, prefix: str = "") -> list[LayerWeights]:
+    """The LSTM or GRU layers of a Keras model (those whose name starts with ``prefix``: one ensemble member), in
+    order, as plain float32 arrays."""
     layers = []
     for layer in model.layers:
-        if layer.__class__.__name__ == "LSTM" and layer.name.startswith(prefix):
+        kind = layer.__class__.__name__
+        if kind in CELLS and layer.name.startswith(prefix):
             cell = getattr(layer, "cell", layer)
             if getattr(cell, "activation", None) is not None and cell.activation.__name__ != "tanh":
-                raise ValueError(f"Layer {layer.name} uses {cell.activation.__name__}; the replay covers the standard tanh LSTM.")
+                raise ValueError(f"Layer {layer.name} uses {cell.activation.__name__}; the replay covers the standard tanh {kind}.")
+            if not getattr(cell, "use_bias", True):
+                raise ValueError(f"Layer {layer.name} has no bias; the replay covers layers with one.")
             kernel, recurrent, bias = (np.asarray(w, dtype=np.float32) for w in layer.get_weights()[:3])
-            layers.append(LayerWeights(kernel, recurrent, bias))
+            if kind == "GRU" and getattr(cell, "reset_after", True) != (bias.ndim == 2):
+                raise ValueError(f"Layer {layer.name}'s bias does not match its reset_after setting.")
+            layers.append(LayerWeights(kernel, recurrent, bias, kind))
     if not layers:
-        raise ValueError("This model has no LSTM layer to look inside.")
+        raise ValueError("This model has no LSTM or GRU layer to look inside.")
+    if len({w.kind for w in layers}) > 1:
+        raise ValueError("This model mixes LSTM and GRU layers; the replay covers one kind of cell at a time.")
     return layers
 
 
-@dataclass
 class GateTrace:
-    """Gate values of one layer: each array is (windows, steps, units); steps == 1 when only the last step was kept."""
+    """Gate values of one layer: each quantity is (windows, steps, units); steps == 1 when only the last step was kept."""
 
-    input: np.ndarray
-    forget: np.ndarray
-    candidate: np.ndarray
-    cell: np.ndarray
-    output: np.ndarray
-    hidden: np.ndarray
+    def __init__(self, kind: CellKind, values: dict[str, np.ndarray]):
+        self.kind = kind
+        self.values = values
 
     def get(self, name: str) -> np.ndarray:
-        return getattr(self, name)
+        return self.values[name]
+
+    def __getattr__(self, name: str) -> np.ndarray:  # trace.forget, trace.hidden, ...
+        values = self.__dict__.get("values")
+        if values is not None and name in values:
+            return values[name]
+        raise AttributeError(name)
+
+    @property
+    def memory_gate(self) -> np.ndarray:
+        """The LSTM's forget gate or the GRU's update gate: the share of the memory each unit keeps each step."""
+        return self.values[self.kind.memory_gate]
 
 
 def _run_layer(x: np.ndarray, w: LayerWeights, keep_all: bool, need_sequence: bool):
@@ -98,7 +152,7 @@ def _run_layer(x: np.ndarray, w: LayerWeights, keep_all: bool, need_sequence: bo
     tanh_c = np.empty((n, u), dtype=np.float32)
     product = np.empty((n, u), dtype=np.float32)
     shape = (n, steps if keep_all else 1, u)
-    store = {name: np.empty(shape, dtype=np.float32) for name in QUANTITIES}
+    store = {name: np.empty(shape, dtype=np.float32) for name in LSTM_CELL.quantities}
     sequence = np.empty((n, steps, u), dtype=np.float32) if need_sequence else None
     candidate, gates = z[:, 3 * u:], z[:, :3 * u]
     i, f, o = z[:, :u], z[:, u:2 * u], z[:, 2 * u:3 * u]
@@ -119,7 +173,43 @@ def _run_layer(x: np.ndarray, w: LayerWeights, keep_all: bool, need_sequence: bo
             store["cell"][:, k], store["output"][:, k], store["hidden"][:, k] = c, o, h
         if need_sequence:
             sequence[:, t] = h
-    return GateTrace(**store), sequence
+    return GateTrace(LSTM_CELL, store), sequence
+
+
+def _run_gru_layer(x: np.ndarray, w: LayerWeights, keep_all: bool, need_sequence: bool):
+    """One GRU layer over a chunk of windows x (N, T, D), in Keras' convention (see the module's docstring)."""
+    n, steps, _ = x.shape
+    u = w.units
+    reset_after = w.bias.ndim == 2
+    input_bias, recurrent_bias = (w.bias[0], w.bias[1]) if reset_after else (w.bias, np.zeros_like(w.bias))
+    projected = np.matmul(x, w.kernel) + input_bias  # every step's input part at once: (N, T, 3U)
+    h = np.zeros((n, u), dtype=np.float32)
+    shape = (n, steps if keep_all else 1, u)
+    store = {name: np.empty(shape, dtype=np.float32) for name in GRU_CELL.quantities}
+    sequence = np.empty((n, steps, u), dtype=np.float32) if need_sequence else None
+    for t in range(steps):
+        xz, xr, xh = projected[:, t, :u], projected[:, t, u:2 * u], projected[:, t, 2 * u:]
+        if reset_after:
+            inner = h @ w.recurrent + recurrent_bias
+            z = _sigmoid(xz + inner[:, :u])
+            r = _sigmoid(xr + inner[:, u:2 * u])
+            candidate = np.tanh(xh + r * inner[:, 2 * u:])
+        else:
+            inner = h @ w.recurrent[:, :2 * u]
+            z = _sigmoid(xz + inner[:, :u])
+            r = _sigmoid(xr + inner[:, u:])
+            candidate = np.tanh(xh + (r * h) @ w.recurrent[:, 2 * u:])
+        h = (z * h + (1 - z) * candidate).astype(np.float32)
+        if keep_all or t == steps - 1:
+            k = t if keep_all else 0
+            store["update"][:, k], store["reset"][:, k], store["hidden_candidate"][:, k], store["hidden"][:, k] = z, r, candidate, h
+        if need_sequence:
+            sequence[:, t] = h
+    return GateTrace(GRU_CELL, store), sequence
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return (0.5 * (1.0 + np.tanh(0.5 * z))).astype(np.float32)
 
 
 def replay(weights: list[LayerWeights], windows: np.ndarray, keep: str = "all", chunk: int = 512) -> list[GateTrace]:
@@ -139,7 +229,8 @@ def replay(weights: list[LayerWeights], windows: np.ndarray, keep: str = "all", 
         x = x_all[start:start + chunk]
         traces = []
         for index, layer in enumerate(weights):
-            trace, x = _run_layer(x, layer, keep_all, need_sequence=index < len(weights) - 1)
+            run = _run_layer if layer.kind == "LSTM" else _run_gru_layer
+            trace, x = run(x, layer, keep_all, need_sequence=index < len(weights) - 1)
             traces.append(trace)
         return traces
 
@@ -154,12 +245,13 @@ def replay(weights: list[LayerWeights], windows: np.ndarray, keep: str = "all", 
             per_chunk = list(pool.map(one_chunk, starts))
     else:
         per_chunk = [one_chunk(s) for s in starts]
-    return [GateTrace(**{name: np.concatenate([c[k].get(name) for c in per_chunk]) for name in QUANTITIES})
-            for k in range(len(weights))]
+    return [GateTrace(w.cell_kind, {name: np.concatenate([c[k].get(name) for c in per_chunk]) for name in w.cell_kind.quantities})
+            for k, w in enumerate(weights)]
 
 
 def half_life(mean_forget: np.ndarray) -> np.ndarray:
-    """Steps after which a unit keeps half of its cell state if nothing is written: ln 0.5 / ln f."""
+    """Steps after which a unit keeps half of its memory if nothing new is written: ln 0.5 / ln f, with f the mean
+    share kept each step (an LSTM's forget gate; a GRU's update gate, which in Keras keeps h_{t-1})."""
     f = np.clip(np.asarray(mean_forget, dtype=float), 1e-6, 1 - 1e-9)
     return np.log(0.5) / np.log(f)
 
@@ -170,8 +262,10 @@ def saturation(values: np.ndarray, low: float = 0.05, high: float = 0.95) -> tup
     return float(np.mean(flat < low)), float(np.mean(flat > high))
 
 
-def unit_order(trace: GateTrace, by: str = "forget", how: str = "mean") -> np.ndarray:
-    """Unit indices sorted by the mean of a quantity, or grouped by hierarchical clustering of their time courses."""
+def unit_order(trace: GateTrace, by: str | None = None, how: str = "mean") -> np.ndarray:
+    """Unit indices sorted by the mean of a quantity (the memory gate by default), or grouped by hierarchical
+    clustering of their time courses."""
+    by = by or trace.kind.memory_gate
     values = trace.get(by).reshape(-1, trace.get(by).shape[-1])  # (samples, units)
     if how == "cluster" and values.shape[1] > 2:
         from scipy.cluster.hierarchy import leaves_list, linkage

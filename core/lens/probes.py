@@ -37,7 +37,7 @@ def window_at(model, series: pd.Series, covariates: pd.DataFrame | None, end: in
 
 def gate_weights(model, member: int | None = None) -> list[gates.LayerWeights]:
     """The LSTM layers of the network behind the forecast (one ensemble member: the median one by default)."""
-    return gates.lstm_weights(model.network(), prefix=model.member_layers(member))
+    return gates.recurrent_weights(model.network(), prefix=model.member_layers(member))
 
 
 def prepared(model, window: Window) -> Prepared:

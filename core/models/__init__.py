@@ -16,6 +16,7 @@ ARIMA = "arima"
 REGRESSION = "regression"
 SNAIVE = "snaive"        # skill scores are relative to it
 LSTM = "lstm"            # the network the app looks inside
+GRU = "gru"              # the simpler recurrent cell, to compare with the LSTM
 GLOBAL_LSTM = "global_lstm"
 
 
@@ -47,6 +48,9 @@ REGISTRY: dict[str, ModelInfo] = {m.key: m for m in (
               "core.models.arima:AutoARIMA"),
     ModelInfo(LSTM, "LSTM", "Keras LSTM with a direct multi-step head; uses covariates when given.",
               "core.models.lstm:LSTMForecaster", uses_covariates=True, slow=True, inspectable=True),
+    ModelInfo(GRU, "GRU", "Keras GRU (update and reset gates, no separate cell state) on the same windows and scaling "
+              "as the LSTM; trained when chosen, to compare the two.", "core.models.lstm:GRUForecaster", uses_covariates=True,
+              slow=True, inspectable=True),
     ModelInfo(GLOBAL_LSTM, "Global LSTM", "One LSTM trained on windows from every series, each window on its own scale; "
               "trains once for the whole batch.", "core.models.global_lstm:GlobalLSTM", slow=True, panel=True,
               inspectable=True),
@@ -72,7 +76,7 @@ def _settings(info: ModelInfo, season: int, horizon: int, level: float, season_o
     base = {"season": season, "level": level}
     if info.key == ARIMA:
         base["extra_seasons"] = tuple(s for s in season_options if s != season and s > 1)
-    if info.key in (LSTM, GLOBAL_LSTM):
+    if info.key in (LSTM, GRU, GLOBAL_LSTM):
         base["horizon"] = horizon
     return base
 

@@ -198,6 +198,8 @@ class SeriesView:
 
     members_ = 1
     median_member_ = 0
+    shrink_ = 1.0
+    cell = "LSTM"
     covariate_names_: list[str] = []
 
     def __init__(self, model: GlobalLSTM, sid: str):
@@ -217,6 +219,10 @@ class SeriesView:
     def member_layers(self, member: int | None = None) -> str:
         return ""  # one network, one LSTM layer
 
+    def network_inputs(self, x: np.ndarray):
+        """The network's inputs for prepared windows of this series (with its code, when the network learned one)."""
+        return self.model._inputs(x, np.full(len(x), self.code))
+
     def prepare(self, values: np.ndarray, covariates: np.ndarray | None = None) -> Prepared:
         """Every window of ``lookback`` steps, scaled as the global network reads it."""
         windows = sliding_window_view(np.asarray(values, dtype=float), self.lookback_)
@@ -224,8 +230,7 @@ class SeriesView:
         return Prepared(x, seasonal_base(windows, self.model.season, self.horizon), scale)
 
     def forecast_window(self, prepared: Prepared) -> np.ndarray:
-        codes = np.full(len(prepared.x), self.code)
-        return prepared.to_values(predict_network(self.model.model_, self.model._inputs(prepared.x, codes), self.training_.device))
+        return prepared.to_values(predict_network(self.model.model_, self.network_inputs(prepared.x), self.training_.device))
 
     def forecast_after(self, series: pd.Series, horizon: int) -> Forecast:
         """The batch's network forecasting ``horizon`` steps past the end of ``series`` (this series, all of it), with the

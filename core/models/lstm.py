@@ -1,4 +1,5 @@
-"""A Keras 3 LSTM forecaster for one series: direct multi-step output, conformal intervals, any backend.
+"""Keras 3 recurrent forecasters for one series (an LSTM, and a GRU beside it): direct multi-step output,
+conformal intervals, any backend. Both share everything but the recurrent cell.
 
 Keras (and so TensorFlow) is imported only when a network is trained or loaded (core.models.keras_training).
 """
@@ -20,8 +21,8 @@ def member_prefix(member: int, members: int) -> str:
 
 
 def build_network(lookback: int, channels: int, horizon: int, layers: int, units: int, dropout: float,
-                  learning_rate: float, recurrent_dropout: float = 0.0, members: int = 1):
-    """``members`` stacked LSTM -> Dense(horizon) networks side by side on the same window, trained at once.
+                  learning_rate: float, recurrent_dropout: float = 0.0, members: int = 1, cell: str = "LSTM"):
+    """``members`` stacked LSTM (or GRU) -> Dense(horizon) networks side by side on the same window, trained at once.
 
     Each member has its own weights and its own loss term (the output is the members' forecasts side by
     side), so one fit trains an ensemble for about the cost of one member on short series, where an epoch
@@ -30,15 +31,16 @@ def build_network(lookback: int, channels: int, horizon: int, layers: int, units
     keras = keras_module()
     inputs = keras.Input(shape=(lookback, channels), name="window")
     heads = []
+    recurrent = {"LSTM": keras.layers.LSTM, "GRU": keras.layers.GRU}[cell]
     for member in range(members):
         prefix = member_prefix(member, members)
         x = inputs
         for i in range(layers):
-            x = keras.layers.LSTM(units, return_sequences=i < layers - 1, dropout=dropout, recurrent_dropout=recurrent_dropout,
-                                  name=f"{prefix}lstm_{i + 1}")(x)
+            x = recurrent(units, return_sequences=i < layers - 1, dropout=dropout, recurrent_dropout=recurrent_dropout,
+                          name=f"{prefix}{cell.lower()}_{i + 1}")(x)
         heads.append(keras.layers.Dense(horizon, name=f"{prefix}forecast")(x))
     outputs = heads[0] if members == 1 else keras.layers.Concatenate(name="members")(heads)
-    model = keras.Model(inputs, outputs, name="lstm_forecaster")
+    model = keras.Model(inputs, outputs, name=f"{cell.lower()}_forecaster")
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate, clipnorm=1.0), loss="mse")
     return model
 
@@ -50,6 +52,7 @@ def member_outputs(output: np.ndarray, members: int) -> np.ndarray:
 
 class LSTMForecaster(Forecaster):
     name = "LSTM"
+    cell = "LSTM"          # the Keras recurrent layer; the GRU below differs only here
     minimum_points = 12
 
     def __init__(self, horizon: int, season: int = 1, lookback: int | None = None, layers: int = 1, units: int = 32,
@@ -64,18 +67,18 @@ class LSTMForecaster(Forecaster):
     # ------------------------------------------------------------------ checks
     def _validate(self, n: int) -> int:
         if self.epochs < 1:
-            raise DataError("The LSTM needs at least 1 epoch of training.")
+            raise DataError(f"The {self.cell} needs at least 1 epoch of training.")
         if not 1 <= self.layers <= 3:
-            raise DataError("Choose 1 to 3 LSTM layers.")
+            raise DataError(f"Choose 1 to 3 {self.cell} layers.")
         if not 0 <= self.dropout < 1 or not 0 <= self.recurrent_dropout < 1:
             raise DataError("Dropout must be at least 0 and below 1.")
         lookback = int(self.lookback) if self.lookback else default_lookback(self.season, self.horizon, n)
         if lookback < 2:
-            raise DataError("The LSTM lookback must be at least 2 steps.")
+            raise DataError(f"The {self.cell} lookback must be at least 2 steps.")
         windows = n - lookback - self.horizon + 1
         if windows < 10:
             raise DataError(
-                f"The series is too short for an LSTM with lookback {lookback} and horizon {self.horizon}: "
+                f"The series is too short for an {self.cell} with lookback {lookback} and horizon {self.horizon}: "
                 f"{n} training points give {max(windows, 0)} windows and at least 10 are needed. "
                 f"Use a shorter lookback or horizon (at most {max(2, n - self.horizon - 9)} lookback here)."
             )
@@ -113,7 +116,7 @@ class LSTMForecaster(Forecaster):
         k = self.members_ = int(self.members) if self.members else default_members(n_train)
         self.model_, val_out, self.training_ = train_network(
             lambda: build_network(lookback, x.shape[-1], self.horizon, self.layers, self.units, self.dropout,
-                                  self.learning_rate, self.recurrent_dropout, k),
+                                  self.learning_rate, self.recurrent_dropout, k, self.cell),
             x_train, np.tile(y_train, k), (x_val, np.tile(y_val, k)), epochs=self.epochs, patience=self.patience,
             batch_size=self.batch_size_, seed=self.seed, device=self.device, label=self.name, on_progress=on_progress,
             on_epoch=on_epoch)
@@ -152,13 +155,17 @@ class LSTMForecaster(Forecaster):
         output = member_outputs(predict_network(self.model_, prepared.x), self.members_)
         return prepared.to_values(self.shrink_ * np.median(output, axis=1))
 
+    def network_inputs(self, x: np.ndarray):
+        """What the network is called on for prepared windows x (the attributions differentiate through it)."""
+        return x
+
     def member_layers(self, member: int | None = None) -> str:
         """The layer-name prefix of one ensemble member (the median member by default): what the gate replay reads."""
         return member_prefix(self.median_member_ if member is None else int(member), self.members_)
 
     def _predict(self, horizon: int) -> Forecast:
         if horizon > self.horizon:
-            raise DataError(f"This LSTM was trained to forecast {self.horizon} steps; it cannot forecast {horizon}. Retrain with a longer horizon.")
+            raise DataError(f"This {self.cell} was trained to forecast {self.horizon} steps; it cannot forecast {horizon}. Retrain with a longer horizon.")
         mean = self.forecast_window(self.last_window())[0, :horizon]
         width = self.width_[:horizon]
         return Forecast(future_index(self.series_, horizon), mean, mean - width, mean + width, self.name, self.level)
@@ -176,7 +183,7 @@ class LSTMForecaster(Forecaster):
     def describe(self) -> str:
         t = self.training_
         ensemble = f"median of {self.members_} " if self.members_ > 1 else ""
-        return (f"{ensemble}LSTM {self.layers}×{self.units}, lookback {self.lookback_}, {t.epochs_run} epochs "
+        return (f"{ensemble}{self.cell} {self.layers}×{self.units}, lookback {self.lookback_}, {t.epochs_run} epochs "
                 f"(best {t.best_epoch}), {t.epoch_seconds:.2f} s/epoch on {t.device}"
                 + (f", trained on the last {MAX_WINDOWS:,} windows" if getattr(self, "dropped_", 0) else ""))
 
@@ -216,6 +223,18 @@ class LSTMForecaster(Forecaster):
         model.series_ = series
         return model
 
+
+class GRUForecaster(LSTMForecaster):
+    """The same forecaster with Keras' GRU cell (update and reset gates, no separate cell state): fewer weights
+    per unit, the same windows, scaling, base forecast, ensemble and intervals."""
+
+    name = "GRU"
+    cell = "GRU"
+
+
+def parameter_count(model) -> int:
+    """Trainable weights of a fitted forecaster's network (every ensemble member)."""
+    return int(sum(int(np.prod(w.shape)) for w in model.network().trainable_weights))
 
 
 def best_shrink(predicted: np.ndarray, target: np.ndarray, spread: np.ndarray) -> float:
