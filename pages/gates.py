@@ -1,22 +1,27 @@
-"""Inside the LSTM: every gate at every step, on the user's own dates."""
+"""Inside the LSTM (or the GRU): every gate at every step, on the user's own dates, and which inputs mattered."""
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from core.charts import gates as gc
-from core.lens import gates
+from core.lens import attribution, gates
 from core.lens import probes as lens
 from core.models import LSTM, label
 from core.models.base import future_index
-from ui.state import next_step, plain, require_run
+from ui.state import INSPECT_AT, next_step, plain, require_run
 
 st.title("Inside the LSTM")
 run = require_run()
-looked_inside = run.evaluation.inspectable()
-if looked_inside is None:
+found = run.evaluation.inspectables()
+if not found:
     st.info(f"This run has no trained {plain(label(LSTM))}. On **Train**, include the {plain(label(LSTM))} model and train again.")
     st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
     st.stop()
+network_key = next(iter(found))
+if len(found) > 1:
+    network_key = st.segmented_control("Network", list(found), default=network_key, format_func=lambda k: found[k].label,
+                                       key="gate_network", help="This run trained more than one recurrent network; look inside either.") or network_key
+looked_inside = found[network_key]
 model = looked_inside.model
 clean = run.dataset.clean
 series, covariates = clean.y, clean.covariates
@@ -31,13 +36,16 @@ member = c0.selectbox("Ensemble member", list(range(members)), index=model.media
                       help="The forecast is the median of the members' forecasts; each member is a whole LSTM of its own. "
                            "Shown first: the member whose validation error is the median.")
 layers = lens.gate_weights(model, member)
-layer = c1.selectbox("Layer", list(range(len(layers))), format_func=lambda k: f"LSTM layer {k + 1} ({layers[k].units} units)", key="gate_layer",
+kind = layers[0].cell_kind
+layer = c1.selectbox("Layer", list(range(len(layers))), format_func=lambda k: f"{kind.name} layer {k + 1} ({layers[k].units} units)", key="gate_layer",
                      help="Stacked models: the first layer reads the inputs; each later layer reads the hidden states of the one before.")
 units_here = layers[layer].units
 top_k = c2.slider("Units shown", 1, units_here, min(units_here, 32),
                   help="Large layers: the units whose hidden state varies most are shown, so no chart is too large to draw.")
 sort_by = c3.selectbox("Order units by", ["variance", "mean", "cluster"], format_func={
-    "variance": "most active first", "mean": "mean forget gate", "cluster": "similar behaviour (clustered)"}.get)
+    "variance": "most active first", "mean": f"mean {gc.TITLES[kind.memory_gate].lower()}", "cluster": "similar behaviour (clustered)"}.get)
+quantities = kind.quantities
+memory_index = quantities.index(kind.memory_gate)
 
 cache = st.session_state.setdefault("gate_cache", {})
 key = (id(model), "history", member)
@@ -46,7 +54,7 @@ if key not in cache:
         cache[key] = lens.history_trace(model, series, covariates, member)
 history_dates, history = cache[key]
 trace_h = history[layer]
-order = gates.unit_order(trace_h, by="forget" if sort_by == "mean" else "hidden", how={"variance": "variance", "mean": "mean", "cluster": "cluster"}[sort_by])
+order = gates.unit_order(trace_h, by=kind.memory_gate if sort_by == "mean" else "hidden", how={"variance": "variance", "mean": "mean", "cluster": "cluster"}[sort_by])
 if sort_by == "cluster":  # the top-k most active units, in clustered order
     active = set(gates.unit_order(trace_h, "hidden", "variance")[:top_k])
     shown_units = [u for u in order if u in active]
@@ -55,11 +63,20 @@ else:
 
 ends = list(range(model.lookback_ - 1, len(series)))
 default_end = n_train - 1
+clicked = st.session_state.pop(INSPECT_AT, None)
+if clicked is not None:  # a date clicked on the Data, Compare or Batch chart
+    end_at, note = lens.window_end_at(series.index, clicked["date"], model.lookback_)
+    st.session_state["gate_end"] = end_at
+    st.info(f"Opened from the {plain(clicked['where'])} at the window ending on {gc.short_date(series.index[end_at])}. "
+            + plain(note) + " The slider under **One window** shows where you are.")
+if st.session_state.get("gate_end") not in ends:
+    st.session_state["gate_end"] = default_end
 tab1, tab2, tab3, tab4, tab5 = st.tabs(["One window", "Across the history", "Units", "Saturation", "What-if"])
 
 with tab1:
-    end = st.select_slider("Window ending on", options=ends, value=default_end, format_func=lambda k: gc.short_date(series.index[k]),
-                           help=f"Each window holds {model.lookback_} steps. The default is the window that produced the test forecast.")
+    end = st.select_slider("Window ending on", options=ends, format_func=lambda k: gc.short_date(series.index[k]), key="gate_end",
+                           help=f"Each window holds {model.lookback_} steps. The default is the window that produced the test forecast. "
+                                "Click a date on the Data, Compare or Batch page's chart to open its window here.")
     window = lens.window_at(model, series, covariates, end)
     traces = lens.trace_window(model, window, member)
     trace = traces[layer]
@@ -69,33 +86,57 @@ with tab1:
     chart_col.plotly_chart(gc.window_chart(window.dates, window.values, str(series.name), fdates, forecast), width="stretch", key="window_chart")
     step = window.dates[1] - window.dates[0] if len(window.dates) > 1 else pd.Timedelta(0)
     x_range = [window.dates[0] - step / 2, fdates[-1]]
-    for quantity in gates.QUANTITIES:
+
+    left, right = st.columns([1.6, 4], vertical_alignment="center")
+    baseline = left.radio("Attribution baseline", list(attribution.BASELINES), key="ig_baseline",
+                          format_func={"mean": "the window's own mean", "zeros": "zeros (model scale)"}.get,
+                          help="Integrated gradients explain the forecast relative to the forecast from a baseline window: "
+                               + "; ".join(f"{k}: {v}" for k, v in attribution.BASELINES.items()) + ".")
+    target = left.selectbox("Forecast explained", [None, *range(len(forecast))], key="ig_step",
+                            format_func=lambda h: "mean over the horizon" if h is None else f"step {h + 1} ({gc.short_date(fdates[h])})")
+    ig_key = (id(model), "ig", end, baseline)  # the ensemble's forecast, whichever member the gates show
+    if ig_key not in cache:
+        with st.spinner("Integrating the gradients along the path from the baseline…"):
+            cache[ig_key] = attribution.integrated_gradients(model, window, baseline)
+    found_ig = cache[ig_key]
+    explained = found_ig.of(target)
+    moved = found_ig.forecast - found_ig.baseline_forecast
+    total = float(moved.mean() if target is None else moved[target])
+    right.plotly_chart(gc.attribution_chart(explained, window.dates, found_ig.channels,
+                                            "Which inputs mattered: integrated gradients (red pushes the forecast up)", x_range=x_range),
+                       width="stretch", key="attribution_chart")
+    left.caption(f"The cells sum to {explained.sum():+.4g}: the forecast minus the baseline's ({total:+.4g}; "
+                 f"largest gap over the horizon {found_ig.gap.max():.1e}, {found_ig.points} points on the path). "
+                 "The base forecast stays the window's own, so this explains the network's part.")
+    for quantity in quantities:
         left, right = st.columns([1.6, 4], vertical_alignment="center")
-        left.latex(gates.EQUATIONS[quantity])
+        left.latex(kind.equations[quantity])
         values = trace.get(quantity)[0][:, shown_units]
         right.plotly_chart(gc.heatmap(values, window.dates, quantity, shown_units, x_range=x_range), width="stretch", key=f"heat_{quantity}")
 
 with tab2:
-    quantity = st.radio("Quantity", gates.QUANTITIES, index=1, horizontal=True, format_func=gc.TITLES.get, key="history_quantity")
+    quantity = st.radio("Quantity", quantities, index=memory_index, horizontal=True, format_func=gc.TITLES.get, key=f"history_quantity_{kind.name}")
     st.caption("Each column is the state after reading the window that ends on that date. Look at outliers, level shifts and season boundaries."
                + (f" A long series shows its last {len(history_dates):,} windows." if len(history_dates) < len(ends) else ""))
     values = trace_h.get(quantity)[:, 0, :][:, shown_units]
     st.plotly_chart(gc.history_chart(series, history_dates, values, quantity, shown_units), width="stretch", key="history_chart")
 
 with tab3:
-    mean_forget = trace_h.forget[:, 0, :].mean(axis=0)
+    mean_forget = trace_h.memory_gate[:, 0, :].mean(axis=0)
     lives = gates.half_life(mean_forget)
-    st.plotly_chart(gc.half_life_chart(lives[shown_units], mean_forget[shown_units], shown_units), width="stretch", key="half_life")
+    st.plotly_chart(gc.half_life_chart(lives[shown_units], mean_forget[shown_units], shown_units, kind.memory_gate), width="stretch", key="half_life")
     u1, u2 = st.columns([1, 3])
-    unit_quantity = u1.selectbox("Quantity", gates.QUANTITIES, index=1, format_func=gc.TITLES.get, key="unit_quantity")
+    unit_quantity = u1.selectbox("Quantity", quantities, index=memory_index, format_func=gc.TITLES.get, key=f"unit_quantity_{kind.name}")
     chosen = u2.multiselect("Units", list(map(int, shown_units)), default=list(map(int, shown_units[:3])), key="unit_choice")
     if chosen:
         st.plotly_chart(gc.unit_lines(history_dates, trace_h.get(unit_quantity)[:, 0, chosen], chosen, unit_quantity), width="stretch", key="unit_lines")
     st.caption(f"Longest memory: unit {int(np.argmax(lives))} (half-life {lives.max():.1f} steps). "
-               "A forget gate near 1 keeps the cell state; the half-life says how many steps until half of it is gone if nothing new is written.")
+               + ("A forget gate near 1 keeps the cell state" if kind.memory_gate == "forget" else
+                  "An update gate near 1 keeps the previous hidden state (Keras' GRU: h_t = z_t h_{t-1} + (1 − z_t) h̃_t)")
+               + "; the half-life says how many steps until half of it is gone if nothing new is written.")
 
 with tab4:
-    samples = {q: trace_h.get(q)[:, 0, :].ravel() for q in gc.GATE_LIKE}
+    samples = {q: trace_h.get(q)[:, 0, :].ravel() for q in kind.gate_like}
     shares = {q: gates.saturation(v) for q, v in samples.items()}
     st.plotly_chart(gc.saturation_chart(samples, shares), width="stretch", key="saturation")
     st.caption("Saturated gates act like switches; gates in the middle blend old and new information.")
@@ -120,7 +161,7 @@ with tab5:
     fdates = future_index(series.iloc[:default_end + 1], len(f_orig))
     st.plotly_chart(gc.whatif_chart(base.dates, base.values, values, fdates, f_orig, f_new, str(series.name)), width="stretch", key="whatif")
     st.session_state["whatif_forecast"] = f_new
-    q = st.radio("Gate to compare", gates.QUANTITIES, index=1, horizontal=True, format_func=gc.TITLES.get, key="whatif_q")
+    q = st.radio("Gate to compare", quantities, index=memory_index, horizontal=True, format_func=gc.TITLES.get, key=f"whatif_q_{kind.name}")
     a, b = st.columns(2)
     before = lens.trace_window(model, base, member)[layer].get(q)[0][:, shown_units]
     after = lens.trace_window(model, changed, member)[layer].get(q)[0][:, shown_units]

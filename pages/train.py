@@ -99,6 +99,7 @@ if submitted:
     bars = {spec.key: st.progress(0.0, text=f"{spec.label}: waiting") for spec in specs}
     loss_area = st.empty() if LSTM in models or GRU in models else None
     losses = {"loss": [], "val_loss": []}
+    drawn = []  # each live chart drawn gets its own key (one network after another)
 
     def progress_for(spec):
         def update(fraction, message):
@@ -112,7 +113,8 @@ if submitted:
         losses["loss"].append(logs["loss"])
         losses["val_loss"].append(logs["val_loss"])
         if loss_area is not None and (epoch <= 3 or epoch % 2 == 0):
-            loss_area.plotly_chart(charts.loss_chart(losses), width="stretch", key=f"loss_live_{epoch}")
+            drawn.append(epoch)
+            loss_area.plotly_chart(charts.loss_chart(losses), width="stretch", key=f"loss_live_{len(drawn)}")
 
     try:
         store = get_store()

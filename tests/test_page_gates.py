@@ -1,4 +1,5 @@
-"""Inside the LSTM through AppTest: one- and two-layer models render every heatmap; the what-if changes the forecast."""
+"""Inside the LSTM through AppTest: one- and two-layer models render every heatmap, the attributions beside them; a GRU
+shows its own gates; a clicked date opens its window; the what-if changes the forecast."""
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -6,11 +7,11 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import ROOT
 
 
-def trained(layers: int):
+def trained(layers: int, models=("snaive", "lstm")):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.run()
     at.switch_page("pages/train.py").run()
-    at.multiselect[0].set_value(["snaive", "lstm"])
+    at.multiselect[0].set_value(list(models))
     inputs = {n.label: n for n in at.number_input}
     inputs["Max epochs"].set_value(3)
     inputs["Units per layer"].set_value(6)
@@ -27,8 +28,9 @@ def test_every_heatmap_renders(layers):
     at = trained(layers)
     assert len(at.latex) == 6  # one equation per quantity
     charts = at.get("plotly_chart")
-    # window + 6 heatmaps, history, half-life, unit lines, saturation, what-if + 2 heatmaps
-    assert len(charts) >= 13
+    # window + attributions + 6 heatmaps, history, half-life, unit lines, saturation, what-if + 2 heatmaps
+    assert len(charts) >= 14
+    assert "Which inputs mattered" in attribution_figure(at)["layout"]["title"]["text"]
     assert len(at.selectbox(key="gate_layer").options) == layers
     if layers == 2:
         at.selectbox(key="gate_layer").set_value(1).run()
@@ -49,3 +51,44 @@ def test_whatif_changes_the_forecast():
     assert not at.exception
     after = np.array(at.session_state["whatif_forecast"])
     assert np.abs(after - before).max() > 1e-3
+
+
+def attribution_figure(at) -> dict:
+    import json
+
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id and "attribution_chart" in c.proto.id)
+    return json.loads(chart.proto.spec)
+
+
+def test_a_gru_shows_its_own_gates_and_attributions():
+    at = trained(1, ("snaive", "lstm", "gru"))
+    network = at.segmented_control(key="gate_network")
+    assert network.options == ["LSTM", "GRU"] or set(network.options) == {"lstm", "gru"}
+    network.set_value("gru").run()
+    assert not at.exception
+    assert len(at.latex) == 4  # z, r, h~, h
+    assert any("z_t" in l.value for l in at.latex) and any("r_t" in l.value for l in at.latex)
+    assert "GRU 1×6" in " ".join(c.value for c in at.caption)
+    assert any("update gate near 1 keeps the previous hidden state" in c.value for c in at.caption)
+    figure = attribution_figure(at)
+    assert figure["data"][0]["type"] == "heatmap" and "Which inputs mattered" in figure["layout"]["title"]["text"]
+    at.radio(key="ig_baseline").set_value("zeros").run()
+    at.selectbox(key="ig_step").set_value(2).run()
+    assert not at.exception
+    sums = next(c.value for c in at.caption if c.value.startswith("The cells sum to"))
+    assert "the forecast minus the baseline" in sums
+
+
+def test_a_clicked_date_opens_its_window():
+    at = trained(1)
+    run = at.session_state["results"]
+    series = run.dataset.clean.y
+    at.session_state["inspect_at"] = {"date": str(series.index[100].date()), "where": "Compare page's forecast chart"}
+    at.switch_page("pages/gates.py").run()
+    assert not at.exception
+    assert at.select_slider(key="gate_end").value == 100
+    assert any("Compare page's forecast chart" in i.value and str(series.index[100].date()) in i.value for i in at.info)
+    at.session_state["inspect_at"] = {"date": "2999-01-01", "where": "Compare page's forecast chart"}
+    at.switch_page("pages/gates.py").run()
+    assert at.select_slider(key="gate_end").value == len(series) - 1
+    assert any("past the series' end" in i.value for i in at.info)

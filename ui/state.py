@@ -137,3 +137,20 @@ def _local_cluster() -> dict:
 
 def local_dask_client():
     return _local_cluster()["client"]
+
+
+# ---------------------------------------------------------------- click a date to look inside
+INSPECT_AT = "inspect_at"  # a date clicked on a chart: Inside the LSTM opens at the window ending on it
+
+
+def clicked_date(event):
+    """The x value of the first point selected on a Plotly chart (``st.plotly_chart(on_select=...)``'s event), or None."""
+    points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else \
+        getattr(getattr(event, "selection", None), "points", None) or []
+    return points[0].get("x") if points else None
+
+
+def open_inside_at(date, where: str) -> None:
+    """Remember the clicked date (and the chart it came from) and go to Inside the LSTM."""
+    st.session_state[INSPECT_AT] = {"date": date, "where": where}
+    st.switch_page("pages/gates.py")

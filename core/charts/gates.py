@@ -1,4 +1,5 @@
-"""Plotly figures for the gates of an LSTM: heatmaps on the user's dates, unit lines, half-lives, saturation."""
+"""Plotly figures for the gates of an LSTM or GRU: heatmaps on the user's dates, unit lines, half-lives, saturation,
+and the attributions of a forecast to its input window."""
 from __future__ import annotations
 
 import numpy as np
@@ -9,15 +10,16 @@ from plotly.subplots import make_subplots
 from core.charts.common import HISTORY, PALETTE, base_layout, esc
 
 TITLES = {"input": "Input gate i", "forget": "Forget gate f", "candidate": "Candidate C̃", "cell": "Cell state C",
-          "output": "Output gate o", "hidden": "Hidden state h"}
-GATE_LIKE = ("input", "forget", "output")
+          "output": "Output gate o", "hidden": "Hidden state h",
+          "update": "Update gate z", "reset": "Reset gate r", "hidden_candidate": "Candidate h̃"}
+GATE_LIKE = ("input", "forget", "output", "update", "reset")
 
 
 def colour_scale(quantity: str, values: np.ndarray) -> dict:
     """Gates live in [0, 1]: sequential. Candidate and hidden in [-1, 1], cell unbounded: diverging around 0."""
     if quantity in GATE_LIKE:
         return dict(colorscale="Viridis", zmin=0.0, zmax=1.0)
-    if quantity in ("candidate", "hidden"):
+    if quantity in ("candidate", "hidden", "hidden_candidate"):
         return dict(colorscale="RdBu_r", zmin=-1.0, zmax=1.0, zmid=0.0)
     bound = float(np.nanmax(np.abs(values))) or 1.0
     return dict(colorscale="RdBu_r", zmin=-bound, zmax=bound, zmid=0.0)
@@ -80,12 +82,15 @@ def unit_lines(dates, values: np.ndarray, units, quantity: str) -> go.Figure:
     return fig
 
 
-def half_life_chart(half_lives: np.ndarray, mean_forget: np.ndarray, units) -> go.Figure:
+def half_life_chart(half_lives: np.ndarray, mean_forget: np.ndarray, units, gate: str = "forget") -> go.Figure:
+    """Bars of each unit's half-life from the mean of its memory gate (an LSTM's forget gate, a GRU's update gate)."""
+    symbol = "f" if gate == "forget" else "z"
+    memory = "the cell state" if gate == "forget" else "the hidden state"
     fig = go.Figure(go.Bar(
         x=unit_labels(units), y=half_lives, marker_color=PALETTE[0],
-        customdata=mean_forget, hovertemplate="%{x}<br>mean f = %{customdata:.3f}<br>half-life %{y:.1f} steps<extra></extra>",
+        customdata=mean_forget, hovertemplate="%{x}<br>mean " + symbol + " = %{customdata:.3f}<br>half-life %{y:.1f} steps<extra></extra>",
     ))
-    base_layout(fig, "Memory half-life per unit: ln 0.5 / ln f̄ (steps until half the cell state fades)", height=340)
+    base_layout(fig, f"Memory half-life per unit: ln 0.5 / ln {symbol}̄ (steps until half of {memory} fades)", height=340)
     fig.update_yaxes(title_text="steps", type="log")
     fig.update_layout(hovermode="closest")
     return fig
@@ -111,3 +116,27 @@ def whatif_chart(dates, original, changed, forecast_dates, forecast_original, fo
     fig.add_trace(go.Scatter(x=forecast_dates, y=forecast_changed, mode="lines", name="forecast from edited", line=dict(color=PALETTE[1], width=2)))
     base_layout(fig, f"What-if on {esc(name)}: the edited input and the forecast it leads to", height=380)
     return fig
+
+
+def attribution_chart(values: np.ndarray, dates, channels: list[str], title: str, x_range=None, height: int = 200) -> go.Figure:
+    """values (steps, channels) in the series' units: one row per input channel on the window's dates, red pushes the
+    forecast up, blue down, white around zero; the same x axis as the gate heatmaps below it."""
+    bound = float(np.nanmax(np.abs(values))) or 1.0
+    full = np.array([[esc(c)] * len(dates) for c in channels])
+    fig = go.Figure(go.Heatmap(
+        z=values.T, x=dates, y=[short_channel(c) for c in channels], colorscale="RdBu_r", zmin=-bound, zmax=bound, zmid=0.0,
+        customdata=full, colorbar=dict(thickness=10, len=0.9),
+        hovertemplate="%{x}<br>%{customdata}<br>attribution %{z:+.4g}<extra></extra>",
+    ))
+    base_layout(fig, title, height=height + 18 * max(0, len(channels) - 2))
+    fig.update_layout(margin=dict(l=70, r=10, t=36, b=10), hovermode="closest")  # the gate heatmaps' margins: same x positions
+    fig.update_yaxes(autorange="reversed")
+    if x_range is not None:
+        fig.update_xaxes(range=x_range)
+    return fig
+
+
+def short_channel(name: str) -> str:
+    """A channel's name short enough for the heatmaps' left margin (the hover shows it whole)."""
+    name = {"change since window end": "change", "standardised level": "level"}.get(name, name)
+    return esc(name if len(name) <= 9 else name[:8] + "…")

@@ -146,3 +146,21 @@ def noisy_forecasts(model, window: Window, noise: float, draws: int = 30, seed: 
     rng = np.random.default_rng(seed)
     copies = [window.values + rng.normal(0, noise * model.scaling_.scale, len(window.values)) for _ in range(draws)]
     return model.forecast_window(prepared_copies(model, window, copies))
+
+
+def window_end_at(index: pd.Index, clicked, lookback: int) -> tuple[int, str]:
+    """The window to open for a clicked date: the one ending on the last date at or before it, and a sentence when
+    that is not exactly the date clicked (before the first full window, or past the series' end)."""
+    from core.data.dates import is_steps
+
+    first, last = lookback - 1, len(index) - 1
+    try:
+        at = int(clicked) if is_steps(index) else pd.Timestamp(clicked)
+    except (TypeError, ValueError):
+        return last, f"The clicked point ({str(clicked)[:40]}) is not a date of this series; showing the last window."
+    if at > index[-1]:
+        return last, "The clicked date is past the series' end (a forecast); showing the window ending on the last date."
+    position = int(index.searchsorted(at, side="right")) - 1
+    if position < first:
+        return first, f"A window needs {lookback} steps before its end; showing the first full window."
+    return position, ""
