@@ -11,7 +11,7 @@ from core.evaluation.leaderboard import styled_leaderboard
 from core.models import ARIMA, LSTM, REGISTRY, label
 from core.runs.exports import run_files, safe_csv
 from core.training import forecast_future, future_frame
-from ui.state import next_step, plain, require_run, show_error
+from ui.state import new_click, next_step, open_inside_at, plain, require_run, show_error
 
 st.title("Compare")
 run = require_run()
@@ -37,8 +37,14 @@ if history_span != "all":
     keep = max((4 if history_span.startswith("4") else 10) * max(run.season, 2), 3 * run.test_size)
     train = train.iloc[-keep:]
 forecasts = [r.forecast for r in ok.values()]
-st.plotly_chart(charts.forecast_chart(train, evaluation.actual, forecasts, set(show), "Forecasts of the held-out part", colors),
-                width="stretch", key="forecast_chart")
+inspectable = evaluation.inspectables()
+picked = new_click(st.plotly_chart(charts.forecast_chart(train, evaluation.actual, forecasts, set(show), "Forecasts of the held-out part", colors),
+                                   width="stretch", key="forecast_chart", on_select="rerun" if inspectable else "ignore",
+                                   selection_mode="points"), "forecast_chart")
+if picked is not None:
+    open_inside_at(picked, "Compare page's forecast chart")
+if inspectable:
+    st.caption(f"Click a date on the chart to look inside the {plain(next(iter(inspectable.values())).label)} at the window ending on it.")
 
 st.subheader("Leaderboard")
 board = evaluation.leaderboard()

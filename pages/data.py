@@ -9,7 +9,7 @@ from core.errors import DataError
 from core.data.samples import SAMPLES, get_sample
 from ui.tables_io import load_table
 from core.runs.records import content_hash
-from ui.state import DATASET, Dataset, current_dataset, next_step, plain, show_error
+from ui.state import DATASET, Dataset, current_dataset, current_run, new_click, next_step, open_inside_at, plain, show_error
 
 
 @st.cache_data(show_spinner="Cleaning…", max_entries=32)
@@ -117,7 +117,18 @@ if previous is None or previous.digest != digest or previous.settings != setting
     st.session_state[DATASET] = Dataset(name=name, digest=digest, clean=cleaned, settings=settings)
 
 y = cleaned.y
-st.plotly_chart(charts.series_chart(y, f"{name}: {target}"), width="stretch", key="series_chart")
+picked = new_click(st.plotly_chart(charts.series_chart(y, f"{name}: {target}"), width="stretch", key="series_chart",
+                                   on_select="rerun", selection_mode="points"), "series_chart")
+trained = current_run()
+can_look = (trained is not None and trained.dataset.digest == digest and trained.dataset.settings == settings
+            and trained.evaluation.inspectables())
+if picked is not None:
+    if can_look:
+        open_inside_at(picked, "Data page's series chart")
+    st.info("To look inside the LSTM at a date, train it on this series first (**Train**); then a click here opens the "
+            "window ending on the date you click.")
+st.caption("Click a date on the chart to look inside the LSTM at the window ending on it." if can_look else
+           "After training the LSTM on this series, a click on a date here opens Inside the LSTM at that window.")
 
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Points", f"{len(y):,}")

@@ -40,11 +40,13 @@ def test_attributions_sum_to_the_forecast_minus_the_baselines(cls, members, base
                                rtol=1e-4, atol=1e-4)
 
 
-def test_attributions_of_the_global_network_on_one_series():
+@pytest.mark.parametrize("embedding", [0, 2])
+def test_attributions_of_the_global_network_on_one_series(embedding):
+    """The global network reads each series' code beside its window when it learned one: held fixed on the path."""
     from core.models.global_lstm import GlobalLSTM, SeriesView
 
     panel = {f"s{k}": wavy(n=150, seed=k) for k in range(3)}
-    model = GlobalLSTM(horizon=6, season=12, units=8, epochs=3, patience=2).fit(panel)
+    model = GlobalLSTM(horizon=6, season=12, units=8, epochs=3, patience=2, embedding=embedding).fit(panel)
     view = SeriesView(model, "s1")
     window = probes.window_at(view, panel["s1"], None, 120)
     found = attribution.integrated_gradients(view, window, "mean")

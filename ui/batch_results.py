@@ -3,8 +3,9 @@ import streamlit as st
 
 from core.charts.batch import error_distribution_chart, held_out_chart
 from core.charts.common import model_colors
+from core.models import GLOBAL_LSTM, label
 from core.runs.exports import safe_csv
-from ui.state import plain
+from ui.state import new_click, plain
 
 
 def show_result(result):
@@ -56,10 +57,15 @@ def show_result(result):
         st.session_state["batch_series"] = picked  # a click on the chart or a row opens that series below
     sid = st.selectbox("Series to open", series_ids, key="batch_series")
     shown = st.multiselect("Intervals", order, default=order[:1], key="batch_intervals")
-    st.plotly_chart(held_out_chart(result.history[sid], result.forecasts, sid, result.level, show_intervals=shown, tail=4 * result.horizon,
-                                 colors=model_colors(order)),
-                    config={"displaylogo": False})
-    look_inside(result, sid)
+    can_look = GLOBAL_LSTM in result.models
+    event = st.plotly_chart(held_out_chart(result.history[sid], result.forecasts, sid, result.level, show_intervals=shown,
+                                           tail=4 * result.horizon, colors=model_colors(order)),
+                            config={"displaylogo": False}, key=f"batch_series_chart_{sid}", on_select="rerun" if can_look else "ignore",
+                            selection_mode="points")
+    picked = new_click(event, f"batch_series_chart_{sid}")
+    if can_look:
+        st.caption(f"Click a date on the chart to look inside the {plain(label(GLOBAL_LSTM))} on {plain(sid)} at the window ending on it.")
+    look_inside(result, sid, picked)
 
     d1, d2, d3 = st.columns(3)
     d1.download_button("Summary (CSV)", safe_csv(result.summary), "batch_summary.csv", "text/csv")
@@ -67,19 +73,20 @@ def show_result(result):
     d3.download_button("Forecasts (CSV)", safe_csv(result.forecasts), "batch_forecasts.csv", "text/csv")
 
 
-def look_inside(result, sid: str) -> None:
-    """A button that opens Inside the LSTM on this series with the batch's global network (saved with the batch)."""
-    from core.models import GLOBAL_LSTM, label
+def look_inside(result, sid: str, clicked=None) -> None:
+    """A button that opens Inside the LSTM on this series with the batch's global network (saved with the batch);
+    a date ``clicked`` on the series' chart opens it at the window ending on that date."""
     from core.training import global_series_run
-    from ui.state import DATASET, RESULTS, show_error
+    from ui.state import DATASET, INSPECT_AT, RESULTS, show_error
 
     if GLOBAL_LSTM not in result.models:
         if label(GLOBAL_LSTM) in set(result.summary["model"]):
             st.caption(f"To look inside the {plain(label(GLOBAL_LSTM))} on a series, run the batch again: this batch's network "
                        "could not be read back.")
         return
-    if st.button(f"Look inside the {label(GLOBAL_LSTM)} on {sid}", key="batch_look_inside", icon=":material/visibility:",
-                 help="Inside the LSTM shows the one network trained on every series, reading this series' windows on its dates."):
+    pressed = st.button(f"Look inside the {label(GLOBAL_LSTM)} on {sid}", key="batch_look_inside", icon=":material/visibility:",
+                        help="Inside the LSTM shows the one network trained on every series, reading this series' windows on its dates.")
+    if pressed or clicked is not None:
         try:
             run = global_series_run(result, sid)
         except ValueError as error:
@@ -88,4 +95,6 @@ def look_inside(result, sid: str) -> None:
         st.session_state[RESULTS] = run
         st.session_state[DATASET] = run.dataset
         st.query_params.pop("run", None)
+        if clicked is not None:
+            st.session_state[INSPECT_AT] = {"date": clicked, "where": "Batch page's series chart"}
         st.switch_page("pages/gates.py")

@@ -154,3 +154,17 @@ def open_inside_at(date, where: str) -> None:
     """Remember the clicked date (and the chart it came from) and go to Inside the LSTM."""
     st.session_state[INSPECT_AT] = {"date": date, "where": where}
     st.switch_page("pages/gates.py")
+
+
+def new_click(event, key: str):
+    """The date clicked on the chart ``key`` if it is a new click (a selection that survives a rerun, or the one
+    still set when the user comes back to the page, is not acted on twice); None otherwise."""
+    date = clicked_date(event)
+    handled = f"{key}_handled"
+    if date is None:
+        st.session_state.pop(handled, None)
+        return None
+    if st.session_state.get(handled) == date:
+        return None
+    st.session_state[handled] = date
+    return date

@@ -124,9 +124,10 @@ def input_gradients(network, inputs, weights: np.ndarray) -> np.ndarray:
         import tensorflow as tf
 
         xt = tf.convert_to_tensor(windows)
+        fixed = [tf.convert_to_tensor(e) for e in extra]
         with tf.GradientTape() as tape:
             tape.watch(xt)
-            out = network([xt, *extra] if extra else xt, training=False)
+            out = network([xt, *fixed] if fixed else xt, training=False)
             total = tf.reduce_sum(out * tf.convert_to_tensor(weights))
         return tape.gradient(total, xt).numpy()
     if backend == "torch":
@@ -142,8 +143,10 @@ def input_gradients(network, inputs, weights: np.ndarray) -> np.ndarray:
         trainable = [v.value for v in network.trainable_variables]
         fixed = [v.value for v in network.non_trainable_variables]
 
+        others = [jax.numpy.asarray(e) for e in extra]
+
         def total(xx):
-            out, _ = network.stateless_call(trainable, fixed, [xx, *extra] if extra else xx, training=False)
+            out, _ = network.stateless_call(trainable, fixed, [xx, *others] if others else xx, training=False)
             return (out * weights).sum()
 
         return np.asarray(jax.grad(total)(windows))
