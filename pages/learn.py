@@ -8,7 +8,7 @@ from core.charts import learn as lc
 from core.evaluation.explain import lstm_loss_reasons
 from core.lens import gates
 from core.lens import probes as lens
-from core.models import ARIMA, LSTM, REGISTRY, REGRESSION
+from core.models import ARIMA, GRU, LSTM, REGISTRY, REGRESSION
 from core.models.base import future_index
 from core.training import example_run
 from ui.learn_text import TEXT
@@ -24,14 +24,19 @@ def demo():
     return example_run()
 
 
+def lstm_result(evaluation):
+    """The run's network with an LSTM cell (the lessons below are the LSTM's), or None."""
+    return next((r for r in evaluation.inspectables().values() if getattr(r.model, "cell", "LSTM") == "LSTM"), None)
+
+
 run = current_run()
-looked_inside = run.evaluation.inspectable() if run else None
+looked_inside = lstm_result(run.evaluation) if run else None
 if looked_inside is not None:
     st.info(T["using_yours"].format(name=plain(run.dataset.name)))
     shown = run
 else:
     shown = demo()
-    looked_inside = shown.evaluation.inspectable()
+    looked_inside = lstm_result(shown.evaluation)
     st.info(T["using_demo"])
 model, series, covariates = looked_inside.model, shown.dataset.clean.y, shown.dataset.clean.covariates
 end = len(shown.evaluation.train) - 1
@@ -104,3 +109,29 @@ if run:
     st.caption(T["table_note"].format(n=run.test_size))
     for reason in lstm_loss_reasons(run.evaluation):
         st.caption(plain(reason))
+
+st.header(T["gru_title"])
+st.markdown(T["gru_body"])
+compared = run.evaluation.inspectables() if run else {}
+if LSTM in compared and GRU in compared:
+    from core.models.lstm import parameter_count
+
+    clean = run.dataset.clean
+    lives = {}
+    for key in (LSTM, GRU):
+        cached = st.session_state.setdefault("learn_half_lives", {})
+        model_here = compared[key].model
+        if id(model_here) not in cached:
+            _, history = lens.history_trace(model_here, clean.y, clean.covariates)
+            cached[id(model_here)] = gates.half_life(history[-1].memory_gate[:, 0, :].mean(axis=0))
+        lives[key] = cached[id(model_here)]
+    st.dataframe(pd.DataFrame([{
+        T["col_model"]: REGISTRY[key].label, T["col_mase"]: figure(key, "MASE", "{:.3f}"), T["col_smape"]: figure(key, "sMAPE", "{:.2f}"),
+        T["col_time"]: figure(key, "fit s", "{:.1f}"), T["col_params"]: f"{parameter_count(compared[key].model):,}",
+        T["col_half"]: f"{np.median(lives[key]):.1f}", T["col_longest"]: f"{lives[key].max():.1f}",
+    } for key in (LSTM, GRU)]), hide_index=True, width="stretch")
+    st.plotly_chart(lc.half_life_comparison({REGISTRY[k].label: v for k, v in lives.items()}, T["half_axis"]), width="stretch",
+                    key="learn_half_lives")
+    st.caption(T["gru_note"])
+else:
+    st.info(T["gru_missing"])

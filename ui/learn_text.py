@@ -54,6 +54,23 @@ TEXT = {
         "lstm_intervals": "conformal, from validation errors per step",
         "steps_back": "steps back", "share_kept": "share still in the cell", "forecast_change": "forecast change per unit nudge",
         "spike": "spike in the last value (× series spread)", "mean_forecast": "mean forecast",
+        "gru_title": "6. LSTM or GRU?",
+        "gru_body": (
+            "The GRU (gated recurrent unit, 2014) keeps the LSTM's idea, gates that decide what to keep, with less machinery. "
+            "It has no separate cell state: the hidden state is the memory. An **update gate** z_t decides how much of the old "
+            "state to keep, and a **reset gate** r_t decides how much of it to use when writing the new candidate h̃_t. "
+            "Three weight blocks instead of four make it about a quarter smaller, and newer work often prefers it when data "
+            "are short. Whether it forecasts better is a question of the data, so here are both, trained on yours with the "
+            "same windows, scaling and settings."
+        ),
+        "gru_missing": "To compare the two on your data, train with the **GRU** model chosen as well as the LSTM (**Train** → Models).",
+        "gru_note": (
+            "Half-life: how many steps until a unit keeps half of its memory if nothing new is written, ln 0.5 / ln(mean gate), "
+            "from the LSTM's forget gate and the GRU's update gate averaged over every window of your series. The chart shows "
+            "each unit of each network (the member whose gates Inside the LSTM shows first)."
+        ),
+        "col_params": "weights", "col_half": "median half-life (steps)", "col_longest": "longest half-life (steps)",
+        "half_axis": "half-life (steps, log scale)",
     },
     "ko": {
         "title": "배우기: 내 모델로 보는 LSTM의 작동 원리",
@@ -107,5 +124,21 @@ TEXT = {
         "lstm_intervals": "검증 오차로 만든 컨포멀 구간(시점별)",
         "steps_back": "몇 시점 전", "share_kept": "셀에 남은 비율", "forecast_change": "단위 변화당 예측 변화",
         "spike": "마지막 값의 급등 크기(× 표준편차)", "mean_forecast": "평균 예측",
+        "gru_title": "6. LSTM과 GRU, 무엇을 쓸까?",
+        "gru_body": (
+            "GRU(게이트 순환 유닛, 2014)는 무엇을 기억할지 게이트가 정한다는 LSTM의 생각은 그대로 두고 구조를 줄인 모델입니다. "
+            "따로 떨어진 셀 상태가 없고 은닉 상태가 곧 기억입니다. **업데이트 게이트** z_t가 이전 상태를 얼마나 유지할지 정하고, "
+            "**리셋 게이트** r_t가 새 후보 h̃_t를 만들 때 이전 상태를 얼마나 참고할지 정합니다. "
+            "가중치 묶음이 넷이 아니라 셋이라 파라미터가 약 4분의 1 적고, 데이터가 짧을 때는 최근 연구에서 GRU를 더 선호하기도 합니다. "
+            "어느 쪽이 더 잘 예측하는지는 데이터에 달려 있으므로, 같은 윈도·스케일링·설정으로 여러분의 데이터에 둘 다 학습한 결과를 나란히 보여 줍니다."
+        ),
+        "gru_missing": "두 모델을 내 데이터로 비교하려면 **학습** 페이지의 모델 목록에서 LSTM과 함께 **GRU**도 선택해 학습하세요.",
+        "gru_note": (
+            "반감기: 새로 쓰는 내용이 없을 때 유닛의 기억이 절반으로 줄어드는 데 걸리는 시점 수로, ln 0.5 / ln(게이트 평균)입니다. "
+            "LSTM은 삭제 게이트, GRU는 업데이트 게이트를 시계열의 모든 윈도에 대해 평균해 계산했습니다. 차트의 점 하나가 "
+            "각 네트워크의 유닛 하나입니다(LSTM 내부 페이지가 처음 보여 주는 앙상블 멤버 기준)."
+        ),
+        "col_params": "가중치 수", "col_half": "반감기 중앙값(시점)", "col_longest": "가장 긴 반감기(시점)",
+        "half_axis": "반감기(시점, 로그 눈금)",
     },
 }

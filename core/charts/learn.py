@@ -70,3 +70,16 @@ def noise_chart(dates, window_values, fdates, clean_forecast, noisy: np.ndarray)
     base_layout(fig, "", height=320)
     fig.update_layout(margin=dict(t=20))
     return fig
+
+
+def half_life_comparison(lives: dict[str, np.ndarray], axis_title: str) -> go.Figure:
+    """Each network's units as points over a box of their half-lives (log scale): who remembers longer."""
+    fig = go.Figure()
+    for j, (name, values) in enumerate(lives.items()):
+        fig.add_trace(go.Box(y=values, name=esc(name), boxpoints="all", jitter=0.4, pointpos=0, marker=dict(size=5),
+                             line=dict(color=PALETTE[j % len(PALETTE)]),
+                             hovertemplate="%{y:.1f} steps<extra>" + esc(name) + "</extra>"))
+    base_layout(fig, "", height=330)
+    fig.update_yaxes(title_text=axis_title, type="log")
+    fig.update_layout(margin=dict(t=20), showlegend=False)
+    return fig
