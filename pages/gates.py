@@ -83,7 +83,7 @@ with tab1:
     forecast = lens.forecast_from(model, window)
     fdates = future_index(series.iloc[:end + 1], len(forecast))
     _, chart_col = st.columns([1.6, 4])
-    chart_col.plotly_chart(gc.window_chart(window.dates, window.values, str(series.name), fdates, forecast), width="stretch", key="window_chart")
+    chart_col.plotly_chart(gc.window_chart(window.dates, window.values, str(series.name), fdates, forecast, model=looked_inside.label), width="stretch", key="window_chart")
     step = window.dates[1] - window.dates[0] if len(window.dates) > 1 else pd.Timedelta(0)
     x_range = [window.dates[0] - step / 2, fdates[-1]]
 

@@ -33,6 +33,12 @@ def base_layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
     return fig
 
 
+# Plotly selects markers, not lines: invisible markers over a line let a click on it pick the date under the pointer
+# (st.plotly_chart(on_select=...)), and the line looks as it did.
+CLICKABLE_LINE = dict(mode="lines+markers", marker=dict(size=9, opacity=0), selected=dict(marker=dict(opacity=0)),
+                      unselected=dict(marker=dict(opacity=0)))
+
+
 def thin(y: pd.Series, max_points: int = 20_000) -> pd.Series:
     """At most ~max_points for drawing: each bucket keeps its minimum and maximum, so spikes stay visible."""
     if len(y) <= max_points:

@@ -5,14 +5,14 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.charts.common import HISTORY, PALETTE, base_layout, esc, thin
+from core.charts.common import CLICKABLE_LINE, HISTORY, PALETTE, base_layout, esc, thin
 
 
 def series_chart(y: pd.Series, title: str | None = None) -> go.Figure:
     """The series on a date axis with a range slider and quick zoom buttons."""
     shown = thin(y)
     # Plain Scatter: the range slider does not draw WebGL traces.
-    fig = go.Figure(go.Scatter(x=shown.index, y=shown.to_numpy(), mode="lines", name=esc(y.name), line=dict(color=HISTORY, width=1.4)))
+    fig = go.Figure(go.Scatter(x=shown.index, y=shown.to_numpy(), name=esc(y.name), line=dict(color=HISTORY, width=1.4), **CLICKABLE_LINE))
     base_layout(fig, esc(title or y.name), height=430)
     fig.update_xaxes(
         rangeslider=dict(visible=True, thickness=0.08),

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.charts.common import ACTUAL, HISTORY, PALETTE, base_layout, esc, model_colors, rgba, thin
+from core.charts.common import ACTUAL, CLICKABLE_LINE, HISTORY, PALETTE, base_layout, esc, model_colors, rgba, thin
 
 
 def forecast_chart(history: pd.Series, actual: pd.Series | None, forecasts: list, show_intervals=(), title: str = "",
@@ -14,7 +14,7 @@ def forecast_chart(history: pd.Series, actual: pd.Series | None, forecasts: list
     colors = colors or model_colors([f.model for f in forecasts])
     fig = go.Figure()
     shown = thin(history)
-    fig.add_trace(go.Scatter(x=shown.index, y=shown.to_numpy(), mode="lines", name="history", line=dict(color=HISTORY, width=1.3)))
+    fig.add_trace(go.Scatter(x=shown.index, y=shown.to_numpy(), name="history", line=dict(color=HISTORY, width=1.3), **CLICKABLE_LINE))
     if actual is not None and len(actual):
         fig.add_trace(go.Scatter(x=actual.index, y=actual.to_numpy(), mode="lines+markers", name="actual (held out)",
                                  line=dict(color=ACTUAL, width=2), marker=dict(size=4)))

@@ -45,19 +45,19 @@ def heatmap(values: np.ndarray, dates, quantity: str, units, height: int = 230, 
         hovertemplate="%{x}<br>%{y}<br>" + TITLES[quantity] + " = %{z:.3f}<extra></extra>",
     ))
     base_layout(fig, title or TITLES[quantity], height=height)
-    fig.update_layout(margin=dict(l=70, r=10, t=36, b=10), hovermode="closest")
+    fig.update_layout(margin=dict(l=70, r=90, t=36, b=10, autoexpand=False), hovermode="closest")  # fixed: every chart of the window lines up
     fig.update_yaxes(autorange="reversed", showticklabels=len(units) <= 24)
     if x_range is not None:
         fig.update_xaxes(range=x_range)
     return fig
 
 
-def window_chart(dates, values, name: str, forecast_dates=None, forecast=None, height: int = 230) -> go.Figure:
+def window_chart(dates, values, name: str, forecast_dates=None, forecast=None, height: int = 230, model: str = "LSTM") -> go.Figure:
     fig = go.Figure(go.Scatter(x=dates, y=values, mode="lines+markers", name="input window", line=dict(color=HISTORY), marker=dict(size=3)))
     if forecast is not None:
-        fig.add_trace(go.Scatter(x=forecast_dates, y=forecast, mode="lines", name="LSTM forecast", line=dict(color=PALETTE[4], dash="dash")))
+        fig.add_trace(go.Scatter(x=forecast_dates, y=forecast, mode="lines", name=f"{esc(model)} forecast", line=dict(color=PALETTE[4], dash="dash")))
     base_layout(fig, f"Input window: {esc(name)}", height=height)
-    fig.update_layout(margin=dict(l=70, r=90, t=36, b=10))
+    fig.update_layout(margin=dict(l=70, r=90, t=36, b=10, autoexpand=False))
     return fig
 
 
@@ -129,7 +129,7 @@ def attribution_chart(values: np.ndarray, dates, channels: list[str], title: str
         hovertemplate="%{x}<br>%{customdata}<br>attribution %{z:+.4g}<extra></extra>",
     ))
     base_layout(fig, title, height=height + 18 * max(0, len(channels) - 2))
-    fig.update_layout(margin=dict(l=70, r=10, t=36, b=10), hovermode="closest")  # the gate heatmaps' margins: same x positions
+    fig.update_layout(margin=dict(l=70, r=90, t=36, b=10, autoexpand=False), hovermode="closest")  # as the gate heatmaps: same x positions
     fig.update_yaxes(autorange="reversed")
     if x_range is not None:
         fig.update_xaxes(range=x_range)

@@ -28,7 +28,7 @@ def test_new_user_session(server, page):
     page.get_by_text("airline_passengers.csv: passengers").wait_for(timeout=30_000)
 
     go(page, "Train")
-    page.get_by_text("LSTM settings").click()
+    page.get_by_text("LSTM and GRU settings").click()
     page.get_by_role("spinbutton", name="Max epochs").fill("5")
     page.get_by_role("spinbutton", name="Units per layer").fill("8")
     page.get_by_role("button", name="Train models").click()

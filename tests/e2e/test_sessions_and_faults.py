@@ -49,7 +49,7 @@ def open_sample(page, url, key):
 
 def ready_to_train(page, epochs="5", patience=None):
     go(page, "Train")
-    page.get_by_text("LSTM settings").click()
+    page.get_by_text("LSTM and GRU settings").click()
     page.get_by_role("spinbutton", name="Max epochs").fill(epochs)
     page.get_by_role("spinbutton", name="Units per layer").fill("8")
     page.get_by_role("button", name="Train models").wait_for()

@@ -1,0 +1,87 @@
+"""Look closer, in a real browser: a click on the Compare chart opens the window ending on the clicked date, the
+attributions are drawn above the gate heatmaps on the same dates, a GRU shows its own gates, and Learn compares it
+with the LSTM."""
+import pytest
+
+from tests.e2e.conftest import assert_no_exception, go, real_console_errors, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+# The pixel position of one point of the first trace of the chart titled ``title``, from Plotly's own axes.
+POINT_AT = """([title, k]) => {
+  const plots = [...document.querySelectorAll('.js-plotly-plot')];
+  const gd = plots.find(p => (p.layout && p.layout.title && p.layout.title.text || '').includes(title));
+  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
+  const point = gd.calcdata[0][k];
+  return {date: String(xa.c2d(point.x)), px: box.left + xa._offset + xa.c2p(point.x), py: box.top + ya._offset + ya.c2p(point.y)};
+}"""
+
+# The left and right edges of the plotting area of the chart titled ``title``.
+PLOT_AREA = """(title) => {
+  const gd = [...document.querySelectorAll('.js-plotly-plot')].find(
+      p => (p.layout && p.layout.title && p.layout.title.text || '').includes(title));
+  const xa = gd._fullLayout.xaxis, box = gd.getBoundingClientRect();
+  return {left: box.left + xa._offset, right: box.left + xa._offset + xa._length, top: box.top,
+          first: String(xa.range[0]), last: String(xa.range[1])};
+}"""
+
+
+def test_click_a_date_attributions_and_a_gru(server, page):
+    page.goto(server)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=120_000)
+    go(page, "Train")
+    page.get_by_text("LSTM and GRU settings").click()
+    page.get_by_role("spinbutton", name="Max epochs").fill("4")
+    page.get_by_role("spinbutton", name="Units per layer").fill("8")
+    models = page.get_by_test_id("stMultiSelect").first.locator("input")
+    models.click()
+    models.fill("GRU")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    page.get_by_test_id("stMultiSelect").first.get_by_text("GRU", exact=True).wait_for(timeout=10_000)
+    page.get_by_role("button", name="Train models").click()
+    page.get_by_text("Leaderboard (test part)").wait_for(timeout=300_000)
+    wait_idle(page)
+    assert_no_exception(page)
+
+    go(page, "Compare")
+    page.get_by_text("Click a date on the chart to look inside").wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)  # the chart's axes laid out
+    point = page.evaluate(POINT_AT, ["Forecasts of the held-out part", 20])
+    page.mouse.move(point["px"], point["py"])
+    page.wait_for_timeout(300)
+    page.mouse.click(point["px"], point["py"])
+    page.get_by_text("Opened from the Compare page's forecast chart").wait_for(timeout=120_000)
+    wait_idle(page)
+    clicked = point["date"][:10]
+    assert f"window ending on {clicked}" in page.get_by_test_id("stAlert").first.inner_text()
+    window_slider = page.get_by_test_id("stSlider").filter(has_text="Window ending on")
+    assert window_slider.get_by_test_id("stSliderThumbValue").inner_text().strip() == clicked
+
+    # The attributions above the heatmaps, on the same dates and the same plotting area.
+    page.wait_for_function("document.querySelectorAll('.katex').length >= 6", timeout=240_000)
+    wait_idle(page)
+    page.wait_for_timeout(1500)
+    attribution = page.evaluate(PLOT_AREA, "Which inputs mattered")
+    forget = page.evaluate(PLOT_AREA, "Forget gate f")
+    assert attribution["top"] < forget["top"]
+    assert abs(attribution["left"] - forget["left"]) < 2 and abs(attribution["right"] - forget["right"]) < 2
+    assert attribution["first"] == forget["first"] and attribution["last"] == forget["last"]
+    assert "The cells sum to" in page.content()
+    assert_no_exception(page)
+
+    # The GRU's own gates.
+    page.get_by_test_id("stButtonGroup").get_by_text("GRU", exact=True).click()
+    wait_idle(page)
+    page.wait_for_function("[...document.querySelectorAll('.js-plotly-plot')].some(p => (p.layout.title.text || '').includes('Update gate z'))",
+                           timeout=120_000)
+    wait_idle(page)
+    page.wait_for_function("document.querySelectorAll('.katex').length == 4", timeout=60_000)  # z, r, h~, h
+    assert_no_exception(page)
+
+    go(page, "Learn")
+    page.get_by_role("heading", name="6. LSTM or GRU?").wait_for(timeout=240_000)
+    wait_idle(page)
+    assert page.get_by_text("median half-life (steps)").count() >= 1 or "median half-life" in page.content()
+    assert_no_exception(page)
+    assert not real_console_errors(page), real_console_errors(page)
