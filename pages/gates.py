@@ -37,7 +37,7 @@ member = c0.selectbox("Ensemble member", list(range(members)), index=model.media
                            "Shown first: the member whose validation error is the median.")
 layers = lens.gate_weights(model, member)
 kind = layers[0].cell_kind
-layer = c1.selectbox("Layer", list(range(len(layers))), format_func=lambda k: f"{kind.name} layer {k + 1} ({layers[k].units} units)", key="gate_layer",
+layer = c1.selectbox("Layer", list(range(len(layers))), format_func=lambda k: f"{kind.name} layer {k + 1} ({layers[k].units} units)", key=f"gate_layer_{kind.name}",
                      help="Stacked models: the first layer reads the inputs; each later layer reads the hidden states of the one before.")
 units_here = layers[layer].units
 top_k = c2.slider("Units shown", 1, units_here, min(units_here, 32),
@@ -92,8 +92,9 @@ with tab1:
                           format_func={"mean": "the window's own mean", "zeros": "zeros (model scale)"}.get,
                           help="Integrated gradients explain the forecast relative to the forecast from a baseline window: "
                                + "; ".join(f"{k}: {v}" for k, v in attribution.BASELINES.items()) + ".")
-    target = left.selectbox("Forecast explained", [None, *range(len(forecast))], key="ig_step",
-                            format_func=lambda h: "mean over the horizon" if h is None else f"step {h + 1} ({gc.short_date(fdates[h])})")
+    target = left.selectbox("Forecast explained", [-1, *range(len(forecast))], key="ig_step",
+                            format_func=lambda h: "mean over the horizon" if h < 0 else f"step {h + 1} ({gc.short_date(fdates[h])})")
+    target = None if target < 0 else target
     ig_key = (id(model), "ig", end, baseline)  # the ensemble's forecast, whichever member the gates show
     if ig_key not in cache:
         with st.spinner("Integrating the gradients along the path from the baseline…"):

@@ -31,9 +31,9 @@ def test_every_heatmap_renders(layers):
     # window + attributions + 6 heatmaps, history, half-life, unit lines, saturation, what-if + 2 heatmaps
     assert len(charts) >= 14
     assert "Which inputs mattered" in attribution_figure(at)["layout"]["title"]["text"]
-    assert len(at.selectbox(key="gate_layer").options) == layers
+    assert len(at.selectbox(key="gate_layer_LSTM").options) == layers
     if layers == 2:
-        at.selectbox(key="gate_layer").set_value(1).run()
+        at.selectbox(key="gate_layer_LSTM").set_value(1).run()
         assert not at.exception
     members = at.selectbox(key="gate_member")
     assert len(members.options) == 5 and sum("(median)" in o for o in members.options) == 1

@@ -79,6 +79,19 @@ def test_click_a_date_attributions_and_a_gru(server, page):
     page.wait_for_function("document.querySelectorAll('.katex').length == 4", timeout=60_000)  # z, r, h~, h
     assert_no_exception(page)
 
+    # The Data page's series chart opens its clicked date too.
+    go(page, "Data")
+    page.get_by_text("Click a date on the chart to look inside the LSTM").wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    point = page.evaluate(POINT_AT, ["passengers", 60])
+    page.mouse.move(point["px"], point["py"])
+    page.wait_for_timeout(300)
+    page.mouse.click(point["px"], point["py"])
+    page.get_by_text("Opened from the Data page's series chart").wait_for(timeout=120_000)
+    wait_idle(page)
+    assert f"window ending on {point['date'][:10]}" in page.get_by_test_id("stAlert").first.inner_text()
+    assert_no_exception(page)
+
     go(page, "Learn")
     page.get_by_role("heading", name="6. LSTM or GRU?").wait_for(timeout=240_000)
     wait_idle(page)
