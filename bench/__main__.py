@@ -23,7 +23,7 @@ def machine() -> str:
 
 
 def main(argv=None) -> int:
-    from bench import arima_compare, gates_replay, global_lstm, growth, hostile_inputs, latency, lstm_training, m4
+    from bench import arima_compare, gates_replay, global_lstm, growth, gru_vs_lstm, hostile_inputs, latency, lstm_training, m4
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--m4-models", default="naive,snaive,naive2,regression,global_lstm")
@@ -33,6 +33,7 @@ def main(argv=None) -> int:
     sections = []
     for title, run in [("Gate replay", lambda: gates_replay.main([])),
                        ("LSTM training: ours vs a plain Keras script", lambda: lstm_training.main([])),
+                       ("GRU beside the LSTM (default settings, the four samples)", lambda: gru_vs_lstm.main([])),
                        ("Interactive latency", lambda: latency.main([])),
                        ("Growth: time and memory as series lengthen and multiply", lambda: growth.main([])),
                        ("Hostile inputs: seconds to refusal and peak memory", lambda: hostile_inputs.main([])),

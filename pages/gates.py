@@ -67,7 +67,7 @@ clicked = st.session_state.pop(INSPECT_AT, None)
 if clicked is not None:  # a date clicked on the Data, Compare or Batch chart
     end_at, note = lens.window_end_at(series.index, clicked["date"], model.lookback_)
     st.session_state["gate_end"] = end_at
-    st.info(f"Opened from the {plain(clicked['where'])} at the window ending on {gc.short_date(series.index[end_at])}. "
+    st.info(f"Opened from the {plain(clicked['where'])} at the window ending on {plain(gc.short_date(series.index[end_at]))}. "
             + plain(note) + " The slider under **One window** shows where you are.")
 if st.session_state.get("gate_end") not in ends:
     st.session_state["gate_end"] = default_end
@@ -107,7 +107,7 @@ with tab1:
                                             "Which inputs mattered: integrated gradients (red pushes the forecast up)", x_range=x_range),
                        width="stretch", key="attribution_chart")
     left.caption(f"The cells sum to {explained.sum():+.4g}: the forecast minus the baseline's ({total:+.4g}; "
-                 f"largest gap over the horizon {found_ig.gap.max():.1e}, {found_ig.points} points on the path). "
+                 f"largest gap over the horizon {found_ig.gap.max():.1e}, {found_ig.points:d} points on the path). "
                  "The base forecast stays the window's own, so this explains the network's part.")
     for quantity in quantities:
         left, right = st.columns([1.6, 4], vertical_alignment="center")
