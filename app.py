@@ -3,9 +3,11 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui.auth import require_sign_in
 from ui.state import current_run
 
 st.set_page_config(page_title="LSTM Lens", page_icon="🔎", layout="wide")
+require_sign_in()  # with [auth] configured, nothing below runs for a signed-out visitor
 # A refreshed or shared URL names its run (?run=…); reopen it before any page runs, since
 # navigating to another page drops the URL's parameters.
 current_run()

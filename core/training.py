@@ -13,6 +13,7 @@ import pandas as pd
 from core.errors import DataError
 from core.evaluation.holdout import Evaluation, ModelResult, ModelSpec, check_split, fit_predict, holdout, score, split
 from core.models import LSTM, REGISTRY
+from core.runs.owners import LOCAL
 from core.models.base import Forecast, no_progress
 from core.runs.records import Dataset, TrainingRun, content_hash
 
@@ -44,10 +45,10 @@ def check_request(dataset: Dataset, specs: list[ModelSpec], settings: RunSetting
 
 
 def train_run(dataset: Dataset, specs: list[ModelSpec], settings: RunSettings, *, store=None,
-              on_model_progress=None, on_epoch=None) -> TrainingRun:
-    """Fit and score every model on the dataset's holdout; with a store, the run is saved (or marked failed)."""
+              on_model_progress=None, on_epoch=None, owner: str = LOCAL) -> TrainingRun:
+    """Fit and score every model on the dataset's holdout; with a store, the run is saved as ``owner``'s (or marked failed)."""
     check_request(dataset, specs, settings)
-    run_id = store.start(dataset.name, dataset.digest, [s.key for s in specs]) if store is not None else None
+    run_id = store.start(dataset.name, dataset.digest, [s.key for s in specs], owner) if store is not None else None
     started = time.perf_counter()
     clean = dataset.clean
     tuning = None
@@ -128,9 +129,9 @@ def global_series_run(batch, sid: str) -> TrainingRun:
                        horizon=batch.horizon, season=batch.season, level=batch.level)
 
 
-def save_imported(run: TrainingRun, store) -> str:
-    """A run from a bundle goes into the history like a trained one; returns its new id."""
-    run_id = store.start(run.dataset.name, run.dataset.digest, [s.key for s in run.specs])
+def save_imported(run: TrainingRun, store, owner: str = LOCAL) -> str:
+    """A run from a bundle goes into the history like a trained one (``owner``'s); returns its new id."""
+    run_id = store.start(run.dataset.name, run.dataset.digest, [s.key for s in run.specs], owner)
     store.finish(run_id, run, seconds=0.0)
     return run_id
 

@@ -12,6 +12,7 @@ from core.errors import DataError
 from core.evaluation.holdout import ModelSpec
 from core.models import DEFAULT_BATCH_MODELS, GLOBAL_LSTM, NAIVE2, REGISTRY, label
 from core.runs.batches import load_batch, save_batch
+from ui.auth import viewer
 from ui.batch_results import show_result
 from ui.state import local_dask_client, plain, show_error
 from ui.tables_io import load_table
@@ -136,7 +137,7 @@ st.caption("Many series at once: every model on every series' last points, the M
 
 if BATCH not in st.session_state and st.query_params.get("batch"):
     try:
-        st.session_state[BATCH] = load_batch(st.query_params["batch"])
+        st.session_state[BATCH] = load_batch(st.query_params["batch"], viewer=viewer())
         st.session_state[BATCH_ID] = st.query_params["batch"]
     except DataError as error:
         del st.query_params["batch"]
@@ -157,7 +158,7 @@ if data is not None:
             check_scheduler(where, listed_only=True)
             result = run(frame, columns, ids, horizon, season, models, where, score_season)
             st.session_state[BATCH] = result
-            st.session_state[BATCH_ID] = st.query_params["batch"] = save_batch(result)  # a refresh or a restart reopens it
+            st.session_state[BATCH_ID] = st.query_params["batch"] = save_batch(result, owner=viewer().owner)  # a refresh or a restart reopens it
     except DataError as error:
         show_error(error)
         if BATCH in st.session_state:

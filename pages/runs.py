@@ -5,13 +5,16 @@ from core.errors import DataError
 from core.runs.bundle import import_bundle
 from core.runs.store import DamagedHistory
 from core.training import adopt_network, save_imported
+from core.runs.owners import LOCAL
+from ui.auth import auth_configured, viewer
 from ui.state import RESULTS, current_dataset, current_run, delete_run, get_store, open_run, plain, set_aside_damaged_history, show_error
 
 st.title("Runs")
 current_run()
 try:
     store = get_store()
-    runs = store.list()
+    who = viewer()
+    runs = store.list(who)
 except DataError as error:  # a damaged history: say so, offer the way out; the rest of the app still works
     show_error(error)
     if isinstance(error, DamagedHistory) and st.button("Set the damaged history aside and start a new one", key="set_aside"):
@@ -20,6 +23,11 @@ except DataError as error:  # a damaged history: say so, offer the way out; the 
         st.button("Show the new history")
     st.stop()
 st.caption(f"Saved in {plain(store.root)} (set LSTM_LENS_HOME to keep them elsewhere).")
+if not auth_configured():
+    st.caption("Sign-in is not configured: this is a single-user local tool, and anyone who can open it sees every run "
+               "(SECURITY.md says how to turn sign-in on).")
+elif who.admin:
+    st.caption("You are an administrator: every user's runs are listed, with their owner.")
 
 if runs.empty:
     st.info("No runs yet. Train models on the **Train** page; every finished run is saved here.")
@@ -28,7 +36,7 @@ else:
     text = f1.text_input("Filter by dataset", "", placeholder="e.g. airline")
     statuses = f2.multiselect("Status", sorted(runs["status"].unique()), default=sorted(runs["status"].unique()))
     shown = runs[runs["dataset"].str.contains(text, case=False, regex=False) & runs["status"].isin(statuses)]
-    st.dataframe(shown, hide_index=True, width="stretch",
+    st.dataframe(shown if auth_configured() and who.admin else shown.drop(columns=["owner"]), hide_index=True, width="stretch",
                  column_config={"best MASE": st.column_config.NumberColumn(format="%.3f"), "seconds": st.column_config.NumberColumn(format="%.1f")})
     finished = shown[shown["status"] == "finished"]
     if not finished.empty:
@@ -54,12 +62,22 @@ else:
                 delete_run(run_id)
             st.rerun()
 
+if auth_configured() and who.admin and (runs["owner"] == LOCAL).any():
+    with st.expander(f"Runs from before sign-in ({int((runs['owner'] == LOCAL).sum()):,}): hand them to a user"):
+        target = st.text_input("Owner to hand them to (issuer and subject, as the owner column shows them)", key="reassign_to")
+        if st.button("Hand over the runs from before sign-in", key="reassign"):
+            try:
+                moved = store.reassign(LOCAL, target, who)
+                st.success(f"{moved:,} run(s) now belong to {plain(target)}.")
+            except DataError as error:
+                show_error(error)
+
 st.subheader("Import")
 i1, i2 = st.columns(2)
 bundle = i1.file_uploader("A run bundle (.zip) exported from LSTM Lens", type=["zip"], key="bundle_upload")
 if bundle is not None and i1.button("Import bundle"):
     try:
-        run_id = save_imported(import_bundle(bundle.getvalue()), store)
+        run_id = save_imported(import_bundle(bundle.getvalue()), store, owner=who.owner)
         open_run(run_id)
         st.success(f"Imported as run {plain(run_id)}; it is open now.")
     except DataError as error:

@@ -9,6 +9,7 @@ from core.evaluation.holdout import ModelSpec
 from core.models import ARIMA, DEFAULT_MODELS, GRU, LSTM, REGISTRY, series_models
 from core.models.device import GPU_HINT, cudnn_eligibility
 from core.training import RunSettings, check_request, train_run
+from ui.auth import viewer
 from ui.tuning_view import show_tuning
 from ui.state import RESULTS, current_run, get_store, next_step, plain, require_dataset, show_error
 
@@ -121,7 +122,7 @@ if submitted:
     except DataError as error:  # train anyway; the run cannot be saved
         show_error(error)
         store = None
-    finished = train_run(dataset, specs, settings, store=store, on_model_progress=progress_for, on_epoch=on_epoch)
+    finished = train_run(dataset, specs, settings, store=store, on_model_progress=progress_for, on_epoch=on_epoch, owner=viewer().owner)
     for spec in specs:
         result = finished.evaluation.results[spec.key]
         bars[spec.key].progress(1.0, text=f"{spec.label}: " + (f"done in {result.fit_seconds:.1f} s" if result.error is None else "failed"))

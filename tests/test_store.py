@@ -301,12 +301,14 @@ def test_a_version_1_history_is_migrated_in_place_and_keeps_its_runs(tmp_path):
     store = RunStore(tmp_path)
     assert "process" in columns_of(tmp_path / "runs.sqlite")
     with sqlite3.connect(tmp_path / "runs.sqlite") as db:
-        assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(SCHEMA_VERSION) == "2"
+        assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(SCHEMA_VERSION) == "3"
     assert list(store.list()["id"]) == ["old1"]
+    assert list(store.list()["owner"]) == ["local"]  # runs from before sign-in belong to the local owner
     started = store.start("new.csv", "def", ["naive"])  # a migrated history records new runs with their process
     assert store.list().set_index("id").loc[started, "status"] == "running"
     RunStore(tmp_path)  # opening again migrates nothing twice
     assert columns_of(tmp_path / "runs.sqlite").count("process") == 1
+    assert columns_of(tmp_path / "runs.sqlite").count("owner") == 1
 
 
 def test_the_saved_v1_store_is_migrated_when_opened(tmp_path):

@@ -74,9 +74,11 @@ def open_run(run_id: str) -> TrainingRun:
     The run is read once for the whole server; each session gets its own copy to change."""
     from core.errors import DataError
 
+    from ui.auth import viewer
+
     store = get_store()
-    if not store.exists(run_id):  # deleted, perhaps by another session or the CLI: never served from the cache
-        raise DataError(f"There is no run '{str(run_id)[:40]}' in the history; it may have been deleted.")
+    if not store.exists(run_id, viewer()):  # deleted (by another session or the CLI), or another user's: never served
+        raise DataError(f"There is no run '{str(run_id)[:40]}' in your history; it may have been deleted.")
     run = _load_run(str(store.root), run_id).session_copy()
     st.session_state[RESULTS] = run
     st.session_state[DATASET] = run.dataset
@@ -95,8 +97,11 @@ def set_aside_damaged_history():
 
 
 def delete_run(run_id: str) -> None:
-    """Delete a saved run everywhere: its files, the server's cache, and this session if it shows that run."""
-    get_store().delete(run_id)
+    """Delete a saved run everywhere: its files, the server's cache, and this session if it shows that run (the
+    owner's or an administrator's to delete)."""
+    from ui.auth import viewer
+
+    get_store().delete(run_id, viewer())
     _load_run.clear()
     current = st.session_state.get(RESULTS)
     if current is not None and current.run_id == run_id:

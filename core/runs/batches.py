@@ -19,6 +19,7 @@ from core.batch.panel import BatchResult
 from core.errors import DataError
 from core.models import REGISTRY
 from core.models.keras_training import load_network, save_network
+from core.runs.owners import LOCAL, LOCAL_VIEWER, Viewer
 from core.runs.store import data_dir
 
 TABLES = ("metrics", "forecasts", "skipped", "summary")
@@ -29,7 +30,7 @@ def batches_dir(root: Path | None = None) -> Path:
     return Path(root or data_dir()) / "batches"
 
 
-def save_batch(result: BatchResult, root: Path | None = None) -> str:
+def save_batch(result: BatchResult, root: Path | None = None, owner: str = LOCAL) -> str:
     batch_id = uuid.uuid4().hex[:12]
     base = batches_dir(root)
     base.mkdir(parents=True, exist_ok=True)
@@ -47,18 +48,25 @@ def save_batch(result: BatchResult, root: Path | None = None) -> str:
             save_network(model.network(), tmp / f"{key}.keras")
             networks[key] = model.state()
     meta = {"seconds": result.seconds, "horizon": result.horizon, "season": result.season, "level": result.level, "networks": networks,
-            "scheduler": result.scheduler, "notes": result.notes, "order": list(result.history), "score_season": result.score_season}
+            "scheduler": result.scheduler, "notes": result.notes, "order": list(result.history), "score_season": result.score_season,
+            "owner": owner}
     (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     os.replace(tmp, base / batch_id)
     return batch_id
 
 
-def load_batch(batch_id: str, root: Path | None = None) -> BatchResult:
+def load_batch(batch_id: str, root: Path | None = None, viewer: Viewer = LOCAL_VIEWER) -> BatchResult:
     folder = batches_dir(root) / str(batch_id)
+    missing = DataError(f"There is no saved batch '{str(batch_id)[:40]}' of yours. Run the batch again.")
     if not _ID.match(str(batch_id)) or not (folder / "meta.json").exists():
-        raise DataError(f"There is no saved batch '{str(batch_id)[:40]}'. Run the batch again.")
+        raise missing
     try:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise DataError(f"The saved batch {batch_id} could not be read ({type(error).__name__}). Run the batch again.") from None
+    if not viewer.may_see(meta.get("owner", LOCAL)):  # another user's batch reads as no batch at all
+        raise missing
+    try:
         tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES}
         long = pd.read_parquet(folder / "history.parquet")
     except (OSError, ValueError) as error:
@@ -82,6 +90,9 @@ def load_batch(batch_id: str, root: Path | None = None) -> BatchResult:
                        **tables)
 
 
-def delete_batch(batch_id: str, root: Path | None = None) -> None:
+def delete_batch(batch_id: str, root: Path | None = None, viewer: Viewer = LOCAL_VIEWER) -> None:
     if _ID.match(str(batch_id)):
+        meta = batches_dir(root) / batch_id / "meta.json"
+        if meta.exists() and not viewer.may_delete(json.loads(meta.read_text(encoding="utf-8")).get("owner", LOCAL)):
+            raise DataError(f"There is no saved batch '{batch_id}' of yours to delete.")
         shutil.rmtree(batches_dir(root) / batch_id, ignore_errors=True)

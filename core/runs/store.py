@@ -19,15 +19,16 @@ import pandas as pd
 
 from core.errors import DataError
 from core.runs.codec import num, rebuild, result_to_json, run_payload
+from core.runs.owners import LOCAL, LOCAL_VIEWER, Viewer
 from core.runs.records import TrainingRun
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
     id TEXT PRIMARY KEY, created REAL NOT NULL, finished REAL, status TEXT NOT NULL, pid INTEGER, process TEXT,
     dataset_name TEXT NOT NULL, dataset_hash TEXT NOT NULL, models TEXT NOT NULL, best_model TEXT, best_mase REAL,
-    device TEXT, seconds REAL, message TEXT, payload TEXT
+    device TEXT, seconds REAL, message TEXT, payload TEXT, owner TEXT NOT NULL DEFAULT 'local'
 );
 CREATE TABLE IF NOT EXISTS results (
     run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, model_key TEXT NOT NULL, payload TEXT NOT NULL,
@@ -38,6 +39,7 @@ CREATE TABLE IF NOT EXISTS results (
 # Each step takes a history from version n - 1 to n; a new history is created at SCHEMA_VERSION directly.
 MIGRATIONS = {
     2: ["ALTER TABLE runs ADD COLUMN process TEXT"],  # which process (not only which pid) is training a run
+    3: ["ALTER TABLE runs ADD COLUMN owner TEXT NOT NULL DEFAULT 'local'"],  # earlier runs: the local owner
 }
 
 
@@ -169,12 +171,13 @@ class RunStore:
         finally:
             db.close()
 
-    def start(self, dataset_name: str, dataset_hash: str, models: list[str]) -> str:
+    def start(self, dataset_name: str, dataset_hash: str, models: list[str], owner: str = LOCAL) -> str:
         run_id = uuid.uuid4().hex[:12]
         with self._connect() as db:
-            db.execute("INSERT INTO runs (id, created, status, pid, process, dataset_name, dataset_hash, models) VALUES (?,?,?,?,?,?,?,?)",
+            db.execute("INSERT INTO runs (id, created, status, pid, process, dataset_name, dataset_hash, models, owner) "
+                       "VALUES (?,?,?,?,?,?,?,?,?)",
                        (run_id, time.time(), "running", os.getpid(), process_identity(os.getpid()), dataset_name, dataset_hash,
-                        ",".join(models)))
+                        ",".join(models), owner))
         return run_id
 
     def finish(self, run_id: str, run: TrainingRun, seconds: float) -> None:
@@ -209,12 +212,15 @@ class RunStore:
         with self._connect() as db:
             db.execute("UPDATE runs SET status='failed', finished=?, message=? WHERE id=?", (time.time(), message[:2000], run_id))
 
-    def list(self) -> pd.DataFrame:
+    def list(self, viewer: Viewer = LOCAL_VIEWER) -> pd.DataFrame:
+        """The runs ``viewer`` may see (their own; every run for an administrator), newest first."""
+        query = ("SELECT id, created, finished, status, pid, process, dataset_name, models, best_model, best_mase, device, seconds, "
+                 "message, owner FROM runs")
         with self._connect() as db:
-            rows = db.execute("SELECT id, created, finished, status, pid, process, dataset_name, models, best_model, best_mase, device, seconds, message "
-                              "FROM runs ORDER BY created DESC").fetchall()
+            rows = (db.execute(query + " ORDER BY created DESC") if viewer.admin else
+                    db.execute(query + " WHERE owner=? ORDER BY created DESC", (viewer.owner,))).fetchall()
         frame = pd.DataFrame(rows, columns=["id", "created", "finished", "status", "pid", "process", "dataset", "models", "best model",
-                                            "best MASE", "device", "seconds", "message"])
+                                            "best MASE", "device", "seconds", "message", "owner"])
         if frame.empty:
             return frame
         alive = [_still_running(pid, process) for pid, process in zip(frame["pid"], frame["process"])]
@@ -223,13 +229,18 @@ class RunStore:
         frame["created"] = pd.to_datetime(frame["created"], unit="s").dt.strftime("%Y-%m-%d %H:%M:%S")
         return frame.drop(columns=["pid", "process", "finished"])
 
-    def load(self, run_id: str) -> TrainingRun:
+    def owner(self, run_id: str) -> str | None:
+        with self._connect() as db:
+            row = db.execute("SELECT owner FROM runs WHERE id=?", (run_id,)).fetchone()
+        return None if row is None else row[0]
+
+    def load(self, run_id: str, viewer: Viewer = LOCAL_VIEWER) -> TrainingRun:
         from core.models.keras_training import load_network
 
         with self._connect() as db:
-            row = db.execute("SELECT status, payload, created FROM runs WHERE id=?", (run_id,)).fetchone()
-            if row is None:
-                raise DataError(f"There is no run '{run_id}' in the history.")
+            row = db.execute("SELECT status, payload, created, owner FROM runs WHERE id=?", (run_id,)).fetchone()
+            if row is None or not viewer.may_see(row[3]):  # another user's run reads as no run at all
+                raise DataError(f"There is no run '{str(run_id)[:40]}' in your history.")
             if row[0] != "finished":
                 raise DataError(f"Run {run_id} did not finish ({row[0]}); only finished runs can be reopened.")
             results = {key: (json.loads(payload), file) for key, payload, file in
@@ -246,11 +257,13 @@ class RunStore:
                                                  "looked inside or forecast again; its scores and forecasts are as saved.")
         return run
 
-    def exists(self, run_id: str) -> bool:
-        with self._connect() as db:
-            return db.execute("SELECT 1 FROM runs WHERE id=?", (run_id,)).fetchone() is not None
+    def exists(self, run_id: str, viewer: Viewer = LOCAL_VIEWER) -> bool:
+        """Whether the run exists and ``viewer`` may see it."""
+        return viewer.may_see(self.owner(run_id))
 
-    def delete(self, run_id: str) -> None:
+    def delete(self, run_id: str, viewer: Viewer = LOCAL_VIEWER) -> None:
+        if not viewer.may_delete(self.owner(run_id)):
+            raise DataError(f"There is no run '{str(run_id)[:40]}' in your history to delete.")
         with self._connect() as db:
             files = [r[0] for r in db.execute("SELECT model_file FROM results WHERE run_id=? AND model_file IS NOT NULL", (run_id,))]
             db.execute("DELETE FROM results WHERE run_id=?", (run_id,))
@@ -261,3 +274,12 @@ class RunStore:
     def integrity_ok(self) -> bool:
         with self._connect() as db:
             return db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    def reassign(self, from_owner: str, to_owner: str, viewer: Viewer) -> int:
+        """Hand every run of one owner to another (an administrator's move, e.g. the pre-sign-in runs to a user)."""
+        if not viewer.admin:
+            raise DataError("Only an administrator can hand runs to another user.")
+        if not str(to_owner).strip():
+            raise DataError("Name the user to hand the runs to: their issuer and subject, as the Runs page lists owners.")
+        with self._connect() as db:
+            return db.execute("UPDATE runs SET owner=? WHERE owner=?", (str(to_owner).strip(), from_owner)).rowcount

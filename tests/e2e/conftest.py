@@ -39,13 +39,13 @@ def _wait_healthy(url: str, process, seconds: float = 90) -> None:
     raise RuntimeError("streamlit did not become healthy in time")
 
 
-def start_server(tmp_path: Path, extra_env: dict | None = None):
-    port = _free_port()
+def start_server(tmp_path: Path, extra_env: dict | None = None, extra_args=(), port: int | None = None):
+    port = port or _free_port()
     env = dict(os.environ, LSTM_LENS_HOME=str(tmp_path / "home"), TF_CPP_MIN_LOG_LEVEL="3", **(extra_env or {}))
     log = open(tmp_path / "server.log", "wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false", *extra_args],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
