@@ -25,6 +25,8 @@ def test_runs_page_lists_and_reopens(tmp_path, monkeypatch):
     assert not fresh.exception
     table = fresh.dataframe[0].value
     assert list(table["id"]) == [run_id] and table.loc[0, "status"] == "finished"
+    assert "owner" not in table.columns  # one local user: no owners to show
+    assert any("Sign-in is not configured: this is a single-user local tool" in c.value for c in fresh.caption)
     fresh.button[0].click().run()  # Reopen
     assert not fresh.exception
     assert fresh.session_state["results"].run_id == run_id
