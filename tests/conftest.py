@@ -34,3 +34,15 @@ def train_page(models: list[str]):
     at.switch_page("pages/train.py").run()
     at.multiselect[0].set_value(models)
     return at
+
+
+def randomise_recurrent(model, kind: str, seed: int = 0):
+    """Give every ``kind`` layer (LSTM or GRU) of a Keras model large random weights, so replays are tested away from
+    Keras' initial values; returns the model."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    for layer in model.layers:
+        if layer.__class__.__name__ == kind:
+            layer.set_weights([rng.normal(0, 0.5, w.shape).astype("float32") for w in layer.get_weights()])
+    return model

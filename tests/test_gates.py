@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from core.lens import gates
+from tests.conftest import randomise_recurrent
 
 
 def keras_reference(layers_units, inputs, steps, seed=0):
@@ -16,12 +17,7 @@ def keras_reference(layers_units, inputs, steps, seed=0):
         seq, h_last, c_last = keras.layers.LSTM(units, return_sequences=True, return_state=True, name=f"lstm_{k}")(x)
         outputs += [seq, c_last]
         x = seq
-    model = keras.Model(x_in, outputs)
-    rng = np.random.default_rng(seed)
-    for layer in model.layers:
-        if layer.__class__.__name__ == "LSTM":
-            layer.set_weights([rng.normal(0, 0.5, w.shape).astype("float32") for w in layer.get_weights()])
-    return model
+    return randomise_recurrent(keras.Model(x_in, outputs), "LSTM", seed)
 
 
 @pytest.mark.parametrize("layers_units", [(8,), (6, 5), (4, 7, 3)])

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from core.lens import gates
+from tests.conftest import randomise_recurrent
 
 
 def keras_gru(layers_units, inputs, steps, reset_after, seed=0):
@@ -16,12 +17,7 @@ def keras_gru(layers_units, inputs, steps, reset_after, seed=0):
     for k, units in enumerate(layers_units):
         x = keras.layers.GRU(units, return_sequences=True, reset_after=reset_after, name=f"gru_{k}")(x)
         outputs.append(x)
-    model = keras.Model(x_in, outputs)
-    rng = np.random.default_rng(seed)
-    for layer in model.layers:
-        if layer.__class__.__name__ == "GRU":
-            layer.set_weights([rng.normal(0, 0.5, w.shape).astype("float32") for w in layer.get_weights()])
-    return model
+    return randomise_recurrent(keras.Model(x_in, outputs), "GRU", seed)
 
 
 @pytest.mark.parametrize("reset_after", [True, False])

@@ -26,6 +26,19 @@ PLOT_AREA = """(title) => {
 }"""
 
 
+def click_point(page, title: str, k: int, where: str) -> dict:
+    """Click point k of the first trace of the chart titled ``title``; wait for Inside the LSTM to open from ``where``."""
+    page.get_by_text("Click a date on the chart to look inside").wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)  # the chart's axes laid out
+    point = page.evaluate(POINT_AT, [title, k])
+    page.mouse.move(point["px"], point["py"])
+    page.wait_for_timeout(300)
+    page.mouse.click(point["px"], point["py"])
+    page.get_by_text(f"Opened from the {where}").wait_for(timeout=120_000)
+    wait_idle(page)
+    return point
+
+
 def test_click_a_date_attributions_and_a_gru(server, page):
     page.goto(server)
     page.locator(".js-plotly-plot").first.wait_for(timeout=120_000)
@@ -45,14 +58,7 @@ def test_click_a_date_attributions_and_a_gru(server, page):
     assert_no_exception(page)
 
     go(page, "Compare")
-    page.get_by_text("Click a date on the chart to look inside").wait_for(timeout=60_000)
-    page.wait_for_timeout(1500)  # the chart's axes laid out
-    point = page.evaluate(POINT_AT, ["Forecasts of the held-out part", 20])
-    page.mouse.move(point["px"], point["py"])
-    page.wait_for_timeout(300)
-    page.mouse.click(point["px"], point["py"])
-    page.get_by_text("Opened from the Compare page's forecast chart").wait_for(timeout=120_000)
-    wait_idle(page)
+    point = click_point(page, "Forecasts of the held-out part", 20, "Compare page's forecast chart")
     clicked = point["date"][:10]
     assert f"window ending on {clicked}" in page.get_by_test_id("stAlert").first.inner_text()
     window_slider = page.get_by_test_id("stSlider").filter(has_text="Window ending on")
@@ -81,14 +87,7 @@ def test_click_a_date_attributions_and_a_gru(server, page):
 
     # The Data page's series chart opens its clicked date too.
     go(page, "Data")
-    page.get_by_text("Click a date on the chart to look inside the LSTM").wait_for(timeout=60_000)
-    page.wait_for_timeout(1500)
-    point = page.evaluate(POINT_AT, ["passengers", 60])
-    page.mouse.move(point["px"], point["py"])
-    page.wait_for_timeout(300)
-    page.mouse.click(point["px"], point["py"])
-    page.get_by_text("Opened from the Data page's series chart").wait_for(timeout=120_000)
-    wait_idle(page)
+    point = click_point(page, "passengers", 60, "Data page's series chart")
     assert f"window ending on {point['date'][:10]}" in page.get_by_test_id("stAlert").first.inner_text()
     assert_no_exception(page)
 
