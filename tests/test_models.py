@@ -100,6 +100,22 @@ def test_arima_recovers_a_simulated_process():
     assert ar[0] == pytest.approx(0.6, abs=0.08)
 
 
+@pytest.mark.parametrize("seed", [1, 4])
+def test_arima_chosen_on_the_approximate_likelihood_is_estimated_exactly(seed):
+    """The search compares candidates on a diffuse-start likelihood; the model it keeps has the exact maximum-likelihood
+    estimates, the same as fitting that order by hand."""
+    from core.models.arima import AutoARIMA
+
+    series = seasonal_series(n=156, seed=seed)
+    searched = AutoARIMA(season=12).fit(series)
+    o = searched.order_
+    by_hand = AutoARIMA(season=12, order=(o.p, o.d, o.q), seasonal_order=(o.P, o.D, o.Q), constant=o.constant).fit(series)
+    np.testing.assert_allclose(searched.result_.params, by_hand.result_.params, rtol=2e-3, atol=2e-3)
+    assert searched.result_.llf == pytest.approx(by_hand.result_.llf, abs=1e-3)
+    exact_search = AutoARIMA(season=12, approximate_search=False).fit(series)
+    assert exact_search.models_tried_ >= 1 and searched.models_tried_ >= 1
+
+
 def test_arima_manual_order():
     series = seasonal_series()
     model = build_model("arima", season=12, horizon=6, order=(1, 1, 1), seasonal_order=(0, 1, 1)).fit(series)

@@ -100,7 +100,8 @@ class AutoARIMA(Forecaster):
     def __init__(self, season: int = 1, extra_seasons: tuple[int, ...] = (), order: tuple | None = None, seasonal_order: tuple | None = None,
                  constant: bool | None = None, max_p: int = 5, max_q: int = 5, max_P: int = 2, max_Q: int = 2,
                  max_order: int = 5, max_d: int = 2, max_models: int = 60, max_seasonal_period: int = 12,
-                 fourier: int | None = None, level: float = 0.9, maxiter: int = 50, max_points: int | None = MAX_POINTS):
+                 fourier: int | None = None, level: float = 0.9, maxiter: int = 50, max_points: int | None = MAX_POINTS,
+                 approximate_search: bool = True):
         self._keep(locals())
         self.extra_seasons = tuple(int(x) for x in extra_seasons)
 
@@ -129,15 +130,20 @@ class AutoARIMA(Forecaster):
             enforce_stationarity=True, enforce_invertibility=True,
         )
 
-    def _fit_one(self, values: np.ndarray, order: Order, searching: bool = True):
+    def _fit_one(self, values: np.ndarray, order: Order, searching: bool = True, start=None):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
                 model = self._model(values, order, simple=True)
+                if searching and self.approximate_search:
+                    # As auto.arima's approximation: candidates compared on a cheaper likelihood (a diffuse start
+                    # instead of solving for the stationary covariance at every evaluation); the chosen one is then
+                    # estimated exactly.
+                    model.ssm.initialize_approximate_diffuse(1e6)
                 if model.k_params == 0:
                     result = model.filter(np.array([]))
                 else:
-                    result = model.fit(disp=False, method="lbfgs", maxiter=self.maxiter)
+                    result = model.fit(start_params=start, disp=False, method="lbfgs", maxiter=self.maxiter)
             except (np.linalg.LinAlgError, ValueError, IndexError):
                 self.warnings_[f"{order.label()} could not be estimated"] += 1
                 return None, np.inf
@@ -252,6 +258,9 @@ class AutoARIMA(Forecaster):
             if len(values) - d - D * m_lags < 10:
                 D = 0
             order, result = self._search(search_values, d, D, m_lags, on_progress)
+            if self.approximate_search:
+                exact, _ = self._fit_one(search_values, order, searching=False, start=result.params)
+                result = exact if exact is not None else result
         self.order_ = order
         # Full state-space form with the Fourier regressors first, then the constant/drift.
         params = np.r_[self.fourier_coef_, np.asarray(result.params, dtype=float)]
