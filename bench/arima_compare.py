@@ -1,6 +1,6 @@
 """Auto-ARIMA side by side: ours vs pmdarima's auto_arima vs statsforecast's AutoARIMA.
 
-    python -m bench.arima_compare [--timeout 300]
+    python -m bench.arima_compare [--timeout 300] [--series airline,macro] [--tools ours,ours_exact,statsforecast]
 
 Six real series of different frequencies, each split into training part and holdout.
 Every fit runs in its own process with a time limit; statsforecast's first call (numba
@@ -36,11 +36,16 @@ def series_list():
     return out
 
 
-def fit_ours(y, m, h, freq):
+def fit_ours(y, m, h, freq, approximate_search=True):
     from core.models.arima import AutoARIMA
 
     series = pd.Series(y, index=pd.date_range("2000-01-01", periods=len(y), freq=freq))
-    return AutoARIMA(season=m).fit(series).predict(h).mean
+    return AutoARIMA(season=m, approximate_search=approximate_search).fit(series).predict(h).mean
+
+
+def fit_ours_exact(y, m, h, freq):
+    """Ours before the approximate search: every candidate on the exact likelihood."""
+    return fit_ours(y, m, h, freq, approximate_search=False)
 
 
 def fit_pmdarima(y, m, h, freq):
@@ -56,7 +61,8 @@ def fit_statsforecast(y, m, h, freq):
     return AutoARIMA(season_length=m).forecast(y=y.astype(float), h=h)["mean"]
 
 
-TOOLS = {"ours": fit_ours, "pmdarima": fit_pmdarima, "statsforecast": fit_statsforecast}
+TOOLS = {"ours": fit_ours, "ours_exact": fit_ours_exact, "pmdarima": fit_pmdarima, "statsforecast": fit_statsforecast}
+WARM = ("ours", "ours_exact", "statsforecast")  # timed twice in one process: first (imports, compilation) and warm
 
 
 def _worker(tool, y, m, h, freq, queue, repeats):
@@ -87,35 +93,40 @@ def main(argv=None) -> pd.DataFrame:
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument("--series", default="", help="comma-separated names (default: all six)")
+    parser.add_argument("--tools", default=",".join(TOOLS))
     args = parser.parse_args(argv)
     rows = []
+    wanted = set(filter(None, args.series.split(",")))
     for name, values, m, h, freq in series_list():
+        if wanted and name not in wanted:
+            continue
         train, test = values[:-h], values[-h:]
         row = {"series": name, "points": len(train), "season": m}
-        for tool in TOOLS:
-            # statsforecast: the first call compiles; two calls in one process give first and warm times
-            repeats = 2 if tool == "statsforecast" else 1
+        for tool in args.tools.split(","):
+            # the first call imports (statsforecast: compiles); two calls in one process give first and warm times
+            repeats = 2 if tool in WARM else 1
             times, forecast = timed(tool, train, m, h, freq, args.timeout, repeats)
             if times is None:
                 row[f"{tool} s"] = f">{args.timeout:.0f}"
                 row[f"{tool} MASE"] = np.nan
                 continue
             row[f"{tool} s"] = times[-1]
-            if tool == "statsforecast":
-                row["statsforecast first s"] = times[0]
+            if tool in WARM:
+                row[f"{tool} first s"] = times[0]
             row[f"{tool} MASE"] = M.mase(test, forecast, train, m)
         rows.append(row)
         print(f"done {name}", flush=True)
     table = pd.DataFrame(rows)
     with pd.option_context("display.width", 200, "display.max_columns", 20, "display.float_format", "{:.3f}".format):
         print(table.to_string(index=False))
-    numeric = lambda col: pd.to_numeric(table[col], errors="coerce")
-    ratio_pm = (numeric("pmdarima s") / numeric("ours s")).dropna()
-    ratio_sf = (numeric("statsforecast s") / numeric("ours s")).dropna()
-    print(f"\nfit-time ratio pmdarima / ours: median {ratio_pm.median():.2f}x over {len(ratio_pm)} series that finished")
-    print(f"fit-time ratio statsforecast (warm) / ours: median {ratio_sf.median():.2f}x")
-    print(f"mean MASE: ours {numeric('ours MASE').mean():.3f}, pmdarima {numeric('pmdarima MASE').mean():.3f} "
-          f"(over the series it finished), statsforecast {numeric('statsforecast MASE').mean():.3f}")
+    numeric = lambda col: pd.to_numeric(table[col], errors="coerce") if col in table else pd.Series(dtype=float)
+    for other in ("pmdarima", "statsforecast", "ours_exact"):
+        ratio = (numeric(f"{other} s") / numeric("ours s")).dropna()
+        if len(ratio):
+            print(f"fit-time ratio {other} / ours (warm where timed twice): median {ratio.median():.2f}x over {len(ratio)} series "
+                  f"that finished; each: {', '.join(f'{v:.2f}x' for v in ratio)}")
+    print("mean MASE: " + ", ".join(f"{tool} {numeric(f'{tool} MASE').mean():.3f}" for tool in args.tools.split(",")))
     return table
 
 
