@@ -32,7 +32,7 @@ def sign_in(page, url, subject):
     page.get_by_role("button", name="Sign in").click()
     page.locator('input[name="sub"]').fill(subject)
     page.get_by_role("button", name="Authorize").click()
-    page.get_by_text(f"Signed in as").wait_for(timeout=60_000)
+    page.get_by_text("Signed in as").wait_for(timeout=60_000)
     page.locator(".js-plotly-plot").first.wait_for(timeout=120_000)
     wait_idle(page)
 
