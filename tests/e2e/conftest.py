@@ -139,3 +139,18 @@ def real_console_errors(page) -> list[str]:
 def assert_no_exception(page) -> None:
     boxes = page.locator('[data-testid="stException"]')
     assert boxes.count() == 0, boxes.first.inner_text()
+
+
+def platform_fonts(page, selector: str) -> dict[str, int]:
+    """The fonts Chromium really drew the elements matching ``selector`` with, and how many glyphs each
+    (DevTools' CSS.getPlatformFontsForNode): a missing Korean font shows here, not in the page's text."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    fonts: dict[str, int] = {}
+    for node in cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": selector})["nodeIds"]:
+        for font in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]:
+            fonts[font["familyName"]] = fonts.get(font["familyName"], 0) + int(font["glyphCount"])
+    cdp.detach()
+    return fonts
