@@ -52,7 +52,8 @@ def test_gru_forecaster_gates_lead_to_its_forecast():
     import keras
 
     from core.lens.probes import gate_weights
-    from core.models.lstm import GRUForecaster, member_prefix, parameter_count
+    from core.models.ensemble import member_slices
+    from core.models.lstm import GRUForecaster, parameter_count
 
     t = np.arange(260)
     series = pd.Series(np.sin(t / 4) + t / 80, index=pd.date_range("2020-01-01", periods=260, freq="D"))
@@ -63,7 +64,7 @@ def test_gru_forecaster_gates_lead_to_its_forecast():
     for member in range(3):
         traces = gates.replay(gate_weights(model, member), prepared.x)
         assert traces[-1].memory_gate is traces[-1].update
-        kernel, bias = model.model_.get_layer(f"{member_prefix(member, 3)}forecast").get_weights()
+        kernel, bias = member_slices(model.model_, member, 3)[1]
         heads.append(traces[-1].hidden[:, -1] @ kernel + bias)
     np.testing.assert_allclose(np.concatenate(heads, axis=-1), keras.ops.convert_to_numpy(model.model_(prepared.x)), atol=1e-5)
     replayed = prepared.to_values(model.shrink_ * np.median(np.stack(heads, axis=1), axis=1))[0]

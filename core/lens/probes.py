@@ -36,8 +36,17 @@ def window_at(model, series: pd.Series, covariates: pd.DataFrame | None, end: in
 
 
 def gate_weights(model, member: int | None = None) -> list[gates.LayerWeights]:
-    """The LSTM layers of the network behind the forecast (one ensemble member: the median one by default)."""
-    return gates.recurrent_weights(model.network(), prefix=model.member_layers(member))
+    """The recurrent layers of the network behind the forecast (one ensemble member: the median one by default): a
+    member's slice of a wide network (core.models.ensemble), or its own layers in networks saved before that layout."""
+    from core.models.ensemble import member_slices
+    from core.models.lstm import member_prefix
+
+    members = int(getattr(model, "members_", 1))
+    chosen = int(getattr(model, "median_member_", 0) if member is None else member)
+    if members > 1 and getattr(model, "layout_", "") == "wide":
+        layers, _ = member_slices(model.network(), chosen, members)
+        return [gates.LayerWeights(kernel, recurrent, bias, kind) for kind, kernel, recurrent, bias in layers]
+    return gates.recurrent_weights(model.network(), prefix=member_prefix(chosen, members))
 
 
 def prepared(model, window: Window) -> Prepared:

@@ -216,9 +216,6 @@ class SeriesView:
     def network(self):
         return self.model.model_
 
-    def member_layers(self, member: int | None = None) -> str:
-        return ""  # one network, one LSTM layer
-
     def network_inputs(self, x: np.ndarray):
         """The network's inputs for prepared windows of this series (with its code, when the network learned one)."""
         return self.model._inputs(x, np.full(len(x), self.code))

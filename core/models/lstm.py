@@ -21,26 +21,32 @@ def member_prefix(member: int, members: int) -> str:
 
 
 def build_network(lookback: int, channels: int, horizon: int, layers: int, units: int, dropout: float,
-                  learning_rate: float, recurrent_dropout: float = 0.0, members: int = 1, cell: str = "LSTM"):
+                  learning_rate: float, recurrent_dropout: float = 0.0, members: int = 1, cell: str = "LSTM", seed: int = 0):
     """``members`` stacked LSTM (or GRU) -> Dense(horizon) networks side by side on the same window, trained at once.
 
-    Each member has its own weights and its own loss term (the output is the members' forecasts side by
-    side), so one fit trains an ensemble for about the cost of one member on short series, where an epoch
-    is framework overhead rather than arithmetic. Defaults keep the fused cuDNN kernel eligible on GPUs.
+    Each member has its own weights and its own loss term (the output is the members' forecasts side by side), so
+    one fit trains an ensemble for about the cost of one member on short series, where an epoch is framework
+    overhead rather than arithmetic. The members live in one wide layer per depth with block-diagonal weights
+    (core.models.ensemble): one graph to trace. Defaults keep the fused cuDNN kernel eligible on GPUs.
     """
+    from core.models import ensemble
+
     keras = keras_module()
     inputs = keras.Input(shape=(lookback, channels), name="window")
-    heads = []
     recurrent = {"LSTM": keras.layers.LSTM, "GRU": keras.layers.GRU}[cell]
-    for member in range(members):
-        prefix = member_prefix(member, members)
-        x = inputs
-        for i in range(layers):
-            x = recurrent(units, return_sequences=i < layers - 1, dropout=dropout, recurrent_dropout=recurrent_dropout,
-                          name=f"{prefix}{cell.lower()}_{i + 1}")(x)
-        heads.append(keras.layers.Dense(horizon, name=f"{prefix}forecast")(x))
-    outputs = heads[0] if members == 1 else keras.layers.Concatenate(name="members")(heads)
+    gates = ensemble.GATES[cell]
+    mask = ensemble.constraint_class() if members > 1 else None
+    x = inputs
+    for i in range(layers):
+        masks = {} if mask is None else {"recurrent_constraint": mask(ensemble.recurrent_mask(members, units, gates)),
+                                         **({"kernel_constraint": mask(ensemble.recurrent_mask(members, units, gates))} if i else {})}
+        x = recurrent(units * members, return_sequences=i < layers - 1, dropout=dropout, recurrent_dropout=recurrent_dropout,
+                      name=f"{cell.lower()}_{i + 1}", **masks)(x)
+    head = {} if mask is None else {"kernel_constraint": mask(ensemble.head_mask(members, units, horizon))}
+    outputs = keras.layers.Dense(horizon * members, name=ensemble.head_name(members), **head)(x)
     model = keras.Model(inputs, outputs, name=f"{cell.lower()}_forecaster")
+    if members > 1:
+        ensemble.initialise(model, members, units, horizon, cell, seed)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate, clipnorm=1.0), loss="mse")
     return model
 
@@ -116,10 +122,14 @@ class LSTMForecaster(Forecaster):
         k = self.members_ = int(self.members) if self.members else default_members(n_train)
         self.model_, val_out, self.training_ = train_network(
             lambda: build_network(lookback, x.shape[-1], self.horizon, self.layers, self.units, self.dropout,
-                                  self.learning_rate, self.recurrent_dropout, k, self.cell),
+                                  self.learning_rate, self.recurrent_dropout, k, self.cell, self.seed),
             x_train, np.tile(y_train, k), (x_val, np.tile(y_val, k)), epochs=self.epochs, patience=self.patience,
             batch_size=self.batch_size_, seed=self.seed, device=self.device, label=self.name, on_progress=on_progress,
             on_epoch=on_epoch)
+        from core.models.ensemble import release
+
+        release(self.model_)  # the masks were for training; the saved network is a plain Keras model
+        self.layout_ = "wide"
         self.lookback_ = lookback
         self.train_windows_ = n_train
         spread_val = prepared.spread[n_train:, None]
@@ -159,10 +169,6 @@ class LSTMForecaster(Forecaster):
         """What the network is called on for prepared windows x (the attributions differentiate through it)."""
         return x
 
-    def member_layers(self, member: int | None = None) -> str:
-        """The layer-name prefix of one ensemble member (the median member by default): what the gate replay reads."""
-        return member_prefix(self.median_member_ if member is None else int(member), self.members_)
-
     def _predict(self, horizon: int) -> Forecast:
         if horizon > self.horizon:
             raise DataError(f"This {self.cell} was trained to forecast {self.horizon} steps; it cannot forecast {horizon}. Retrain with a longer horizon.")
@@ -175,7 +181,7 @@ class LSTMForecaster(Forecaster):
         """Everything besides the Keras weights needed to forecast again."""
         t = self.training_
         return {"config": self.settings(), "lookback": self.lookback_, "scaling": self.scaling_.to_dict(), "shrink": self.shrink_,
-                "median_member": self.median_member_, "members": self.members_,
+                "median_member": self.median_member_, "members": self.members_, "layout": self.layout_,
                 "width": self.width_.tolist(), "covariates": self.covariate_names_, "history": t.history,
                 "epoch_seconds": t.epoch_seconds, "train_seconds": t.seconds, "device": t.device,
                 "batch_size": self.batch_size_}
@@ -211,6 +217,7 @@ class LSTMForecaster(Forecaster):
         model.shrink_ = float(state.get("shrink", 1.0))
         model.median_member_ = int(state.get("median_member", 0))
         model.members_ = int(state.get("members", config["members"] or 1))
+        model.layout_ = state.get("layout", "separate")  # saved before the wide layout: one set of layers per member
         model.width_ = np.asarray(state["width"], dtype=float)
         model.covariate_names_ = list(state.get("covariates", []))
         model.training_ = Training(history=state.get("history", {"loss": [], "val_loss": []}),
@@ -233,8 +240,18 @@ class GRUForecaster(LSTMForecaster):
 
 
 def parameter_count(model) -> int:
-    """Trainable weights of a fitted forecaster's network (every ensemble member)."""
-    return int(sum(int(np.prod(w.shape)) for w in model.network().trainable_weights))
+    """Trainable weights of a fitted forecaster's network, every ensemble member counted (a wide network's zero
+    blocks between members are not weights of any member)."""
+    network = model.network()
+    if getattr(model, "layout_", "") != "wide" or model.members_ == 1:
+        return int(sum(int(np.prod(w.shape)) for w in network.trainable_weights))
+    from core.models.ensemble import member_slices
+
+    total = 0
+    for member in range(model.members_):
+        layers, head = member_slices(network, member, model.members_)
+        total += sum(k.size + r.size + b.size for _, k, r, b in layers) + head[0].size + head[1].size
+    return int(total)
 
 
 def best_shrink(predicted: np.ndarray, target: np.ndarray, spread: np.ndarray) -> float:
@@ -262,8 +279,11 @@ def default_batch_size(windows: int) -> int:
 
 
 def network_shape(keras_model) -> tuple[int, int]:
-    """(ensemble members, horizon) of a network: members side by side each end in a layer named '...forecast'."""
-    members = max(1, sum(layer.name.endswith("forecast") for layer in keras_model.layers))
+    """(ensemble members, horizon) of a network: a wide network names its members in its head ('forecast_x5');
+    members as separate layers each end in a layer named '...forecast'."""
+    from core.models.ensemble import members_in
+
+    members = members_in(keras_model) or max(1, sum(layer.name.endswith("forecast") for layer in keras_model.layers))
     width = int(keras_model.output_shape[-1])
     if width % members:
         raise DataError(f"This model's output ({width} values) does not split into its {members} forecasting heads.")
@@ -283,6 +303,8 @@ def adopt(keras_model, series: pd.Series, covariates: pd.DataFrame | None, seaso
         raise DataError(f"This model reads {channels} input channels, but the current data give {2 + len(names)} "
                         f"(2 for the series{', plus ' + str(len(names)) + ' covariates' if names else ''}). Choose matching covariates on the Data page.")
     level_channel = channels == 2 + len(names)
+    from core.models.ensemble import members_in
+
     if not any(layer.__class__.__name__ == "LSTM" for layer in keras_model.layers):
         raise DataError("This model has no LSTM layer; upload a model trained by LSTM Lens or another Keras LSTM.")
     members, horizon = network_shape(keras_model)
@@ -305,8 +327,11 @@ def adopt(keras_model, series: pd.Series, covariates: pd.DataFrame | None, seaso
             if best is None or errors.mean() < best[0]:
                 best = (float(errors.mean()), scaling, errors)
     _, scaling, errors = best
+    wide = members_in(keras_model) is not None
+    width = int(next(layer for layer in keras_model.layers if layer.__class__.__name__ == "LSTM").units)
     state = {"config": {"horizon": horizon, "season": season, "lookback": lookback, "level": level, "members": members,
-                        "units": int(next(layer for layer in keras_model.layers if layer.__class__.__name__ == "LSTM").units)},
+                        "units": width // members if wide else width},
+             "layout": "wide" if wide else "separate",
              "lookback": lookback, "scaling": scaling.to_dict(), "width": conformal_width(errors, level).tolist(),
              "covariates": names, "device": "uploaded"}
     return LSTMForecaster.restore(state, keras_model, series, covariates)
