@@ -154,3 +154,11 @@ def platform_fonts(page, selector: str) -> dict[str, int]:
             fonts[font["familyName"]] = fonts.get(font["familyName"], 0) + int(font["glyphCount"])
     cdp.detach()
     return fonts
+
+
+def korean_font_installed() -> bool:
+    """Whether fontconfig knows a font with Korean glyphs (fonts-noto-cjk, which .ci/run installs)."""
+    try:
+        return bool(subprocess.run(["fc-list", ":lang=ko"], capture_output=True, text=True, timeout=30).stdout.strip())
+    except (OSError, subprocess.SubprocessError):
+        return False

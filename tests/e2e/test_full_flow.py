@@ -6,7 +6,7 @@ import io
 import pytest
 
 from tests.conftest import ROOT
-from tests.e2e.conftest import assert_no_exception, go, platform_fonts, real_console_errors, wait_idle
+from tests.e2e.conftest import assert_no_exception, go, korean_font_installed, platform_fonts, real_console_errors, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -61,8 +61,9 @@ def test_new_user_session(server, page):
     charts_at_least(page, 8)
     page.get_by_text("한국어").click()
     page.get_by_role("heading", name="1. LSTM은 왜 등장했을까").wait_for(timeout=120_000)
-    fonts = platform_fonts(page, "h2")
-    assert any("CJK" in name or "Nanum" in name for name, glyphs in fonts.items() if glyphs), fonts  # Korean drawn, not boxes
+    if korean_font_installed():  # .ci/run installs one; a machine without any can only draw boxes
+        fonts = platform_fonts(page, "h2")
+        assert any("CJK" in name or "Nanum" in name for name, glyphs in fonts.items() if glyphs), fonts  # Korean drawn, not boxes
     assert_no_exception(page)
 
     page.reload()
