@@ -123,9 +123,9 @@ with tab2:
     st.plotly_chart(gc.history_chart(series, history_dates, values, quantity, shown_units), width="stretch", key="history_chart")
 
 with tab3:
-    mean_forget = trace_h.memory_gate[:, 0, :].mean(axis=0)
-    lives = gates.half_life(mean_forget)
-    st.plotly_chart(gc.half_life_chart(lives[shown_units], mean_forget[shown_units], shown_units, kind.memory_gate), width="stretch", key="half_life")
+    mean_memory = trace_h.memory_gate[:, 0, :].mean(axis=0)
+    lives = gates.half_life(mean_memory)
+    st.plotly_chart(gc.half_life_chart(lives[shown_units], mean_memory[shown_units], shown_units, kind.memory_gate), width="stretch", key="half_life")
     u1, u2 = st.columns([1, 3])
     unit_quantity = u1.selectbox("Quantity", quantities, index=memory_index, format_func=gc.TITLES.get, key=f"unit_quantity_{kind.name}")
     chosen = u2.multiselect("Units", list(map(int, shown_units)), default=list(map(int, shown_units[:3])), key="unit_choice")

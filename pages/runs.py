@@ -23,7 +23,8 @@ except DataError as error:  # a damaged history: say so, offer the way out; the 
         st.button("Show the new history")
     st.stop()
 st.caption(f"Saved in {plain(store.root)} (set LSTM_LENS_HOME to keep them elsewhere).")
-if not auth_configured():
+signed_in = auth_configured()
+if not signed_in:
     st.caption("Sign-in is not configured: this is a single-user local tool, and anyone who can open it sees every run "
                "(SECURITY.md says how to turn sign-in on).")
 elif who.admin:
@@ -36,7 +37,7 @@ else:
     text = f1.text_input("Filter by dataset", "", placeholder="e.g. airline")
     statuses = f2.multiselect("Status", sorted(runs["status"].unique()), default=sorted(runs["status"].unique()))
     shown = runs[runs["dataset"].str.contains(text, case=False, regex=False) & runs["status"].isin(statuses)]
-    st.dataframe(shown if auth_configured() and who.admin else shown.drop(columns=["owner"]), hide_index=True, width="stretch",
+    st.dataframe(shown if signed_in and who.admin else shown.drop(columns=["owner"]), hide_index=True, width="stretch",
                  column_config={"best MASE": st.column_config.NumberColumn(format="%.3f"), "seconds": st.column_config.NumberColumn(format="%.1f")})
     finished = shown[shown["status"] == "finished"]
     if not finished.empty:
@@ -62,7 +63,7 @@ else:
                 delete_run(run_id)
             st.rerun()
 
-if auth_configured() and who.admin and (runs["owner"] == LOCAL).any():
+if signed_in and who.admin and (runs["owner"] == LOCAL).any():
     with st.expander(f"Runs from before sign-in ({int((runs['owner'] == LOCAL).sum()):,}): hand them to a user"):
         target = st.text_input("Owner to hand them to (issuer and subject, as the owner column shows them)", key="reassign_to")
         if st.button("Hand over the runs from before sign-in", key="reassign"):

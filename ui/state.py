@@ -150,8 +150,9 @@ INSPECT_AT = "inspect_at"  # a date clicked on a chart: Inside the LSTM opens at
 
 def clicked_date(event):
     """The x value of the first point selected on a Plotly chart (``st.plotly_chart(on_select=...)``'s event), or None."""
-    points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else \
-        getattr(getattr(event, "selection", None), "points", None) or []
+    if not isinstance(event, dict):  # a browser session returns a dict-like state; AppTest returns no selection at all
+        return None
+    points = event.get("selection", {}).get("points", [])
     return points[0].get("x") if points else None
 
 

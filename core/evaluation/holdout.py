@@ -99,10 +99,9 @@ class Evaluation:
         ok = self.ok()
         return {k: ok[k] for k in REGISTRY if k in ok and REGISTRY[k].inspectable and ok[k].model is not None}
 
-    def inspectable(self, key: str | None = None) -> ModelResult | None:
-        """The network the app looks inside: ``key``'s if it finished, else the first (the LSTM before the GRU)."""
-        found = self.inspectables()
-        return found.get(key) or next(iter(found.values()), None)
+    def inspectable(self) -> ModelResult | None:
+        """The network the app looks inside first (the LSTM before the GRU), if the run has one."""
+        return next(iter(self.inspectables().values()), None)
 
     def leaderboard(self) -> pd.DataFrame:
         return leaderboard(self.results)

@@ -156,7 +156,4 @@ def input_gradients(network, inputs, weights: np.ndarray) -> np.ndarray:
 def signed_sensitivity(model, window: probes.Window, relative: float = 0.01) -> np.ndarray:
     """The mean forecast's change per unit change of each past value (steps,), by nudging it: the finite-difference
     probe the attributions are checked against (its sign says which way a step pushes the forecast)."""
-    nudge = float(model.scaling_.scale) * relative
-    base = probes.forecast_from(model, window).mean()
-    copies = [probes.add_spike(window.values, t, nudge) for t in range(len(window.values))]
-    return (model.forecast_window(probes.prepared_copies(model, window, copies)).mean(axis=1) - base) / nudge
+    return probes.nudged_changes(model, window, relative).mean(axis=1)

@@ -118,20 +118,17 @@ def retention(trace: gates.GateTrace, units) -> np.ndarray:
     return np.cumprod(f[::-1], axis=0)
 
 
-def sensitivity(model, window: Window, relative: float = 0.01) -> np.ndarray:
-    """How much the forecast moves (mean |change| over the horizon) when one past step is nudged; (steps,).
+def nudged_changes(model, window: Window, relative: float = 0.01) -> np.ndarray:
+    """The forecast's change per unit change of each past value, (steps, H): each value nudged by ``relative`` of the
+    series' spread in turn, all nudged copies through the network in one batch."""
+    nudge = float(model.scaling_.scale) * relative
+    copies = [add_spike(window.values, t, nudge) for t in range(len(window.values))]
+    return (model.forecast_window(prepared_copies(model, window, copies)) - forecast_from(model, window)) / nudge
 
-    All nudged copies go through the network in one batch.
-    """
-    spread = float(model.scaling_.scale) * relative
-    base = forecast_from(model, window)
-    copies = []
-    for t in range(len(window.values)):
-        values = window.values.copy()
-        values[t] += spread
-        copies.append(values)
-    moved = model.forecast_window(prepared_copies(model, window, copies))
-    return np.abs(moved - base).mean(axis=1) / spread
+
+def sensitivity(model, window: Window, relative: float = 0.01) -> np.ndarray:
+    """How much the forecast moves (mean |change| over the horizon) when one past step is nudged; (steps,)."""
+    return np.abs(nudged_changes(model, window, relative)).mean(axis=1)
 
 
 def channel_sensitivity(model, window: Window, relative: float = 0.05) -> dict[str, float]:

@@ -46,8 +46,8 @@ def unit_rows(member: int, units: int) -> np.ndarray:
     return np.arange(member * units, (member + 1) * units)
 
 
-def recurrent_mask(members: int, units: int, gates: int, rows: int | None = None) -> np.ndarray:
-    """1 where a wide recurrent (or stacked input) kernel may be non-zero; ``rows=None``: rows are the K·U units."""
+def recurrent_mask(members: int, units: int, gates: int) -> np.ndarray:
+    """1 where a wide recurrent (or stacked layer's input) kernel may be non-zero: rows are the K·U units."""
     mask = np.zeros((members * units, gates * members * units), dtype=np.float32)
     for a in range(members):
         mask[np.ix_(unit_rows(a, units), gate_columns(a, members, units, gates))] = 1.0

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import DataError
+from core.models import ensemble
 from core.models.base import Forecast, Forecaster, check_horizon, future_index
 from core.models.keras_training import Training, conformal_width, keras_module, predict_network, train_network
 from core.models.naive import is_seasonal
@@ -29,17 +30,15 @@ def build_network(lookback: int, channels: int, horizon: int, layers: int, units
     overhead rather than arithmetic. The members live in one wide layer per depth with block-diagonal weights
     (core.models.ensemble): one graph to trace. Defaults keep the fused cuDNN kernel eligible on GPUs.
     """
-    from core.models import ensemble
-
     keras = keras_module()
     inputs = keras.Input(shape=(lookback, channels), name="window")
     recurrent = {"LSTM": keras.layers.LSTM, "GRU": keras.layers.GRU}[cell]
     gates = ensemble.GATES[cell]
     mask = ensemble.constraint_class() if members > 1 else None
+    blocks = ensemble.recurrent_mask(members, units, gates) if mask else None
     x = inputs
     for i in range(layers):
-        masks = {} if mask is None else {"recurrent_constraint": mask(ensemble.recurrent_mask(members, units, gates)),
-                                         **({"kernel_constraint": mask(ensemble.recurrent_mask(members, units, gates))} if i else {})}
+        masks = {} if mask is None else {"recurrent_constraint": mask(blocks), **({"kernel_constraint": mask(blocks)} if i else {})}
         x = recurrent(units * members, return_sequences=i < layers - 1, dropout=dropout, recurrent_dropout=recurrent_dropout,
                       name=f"{cell.lower()}_{i + 1}", **masks)(x)
     head = {} if mask is None else {"kernel_constraint": mask(ensemble.head_mask(members, units, horizon))}
@@ -126,9 +125,7 @@ class LSTMForecaster(Forecaster):
             x_train, np.tile(y_train, k), (x_val, np.tile(y_val, k)), epochs=self.epochs, patience=self.patience,
             batch_size=self.batch_size_, seed=self.seed, device=self.device, label=self.name, on_progress=on_progress,
             on_epoch=on_epoch)
-        from core.models.ensemble import release
-
-        release(self.model_)  # the masks were for training; the saved network is a plain Keras model
+        ensemble.release(self.model_)  # the masks were for training; the saved network is a plain Keras model
         self.layout_ = "wide"
         self.lookback_ = lookback
         self.train_windows_ = n_train
@@ -188,8 +185,8 @@ class LSTMForecaster(Forecaster):
 
     def describe(self) -> str:
         t = self.training_
-        ensemble = f"median of {self.members_} " if self.members_ > 1 else ""
-        return (f"{ensemble}{self.cell} {self.layers}×{self.units}, lookback {self.lookback_}, {t.epochs_run} epochs "
+        median = f"median of {self.members_} " if self.members_ > 1 else ""
+        return (f"{median}{self.cell} {self.layers}×{self.units}, lookback {self.lookback_}, {t.epochs_run} epochs "
                 f"(best {t.best_epoch}), {t.epoch_seconds:.2f} s/epoch on {t.device}"
                 + (f", trained on the last {MAX_WINDOWS:,} windows" if getattr(self, "dropped_", 0) else ""))
 
@@ -245,11 +242,9 @@ def parameter_count(model) -> int:
     network = model.network()
     if getattr(model, "layout_", "") != "wide" or model.members_ == 1:
         return int(sum(int(np.prod(w.shape)) for w in network.trainable_weights))
-    from core.models.ensemble import member_slices
-
     total = 0
     for member in range(model.members_):
-        layers, head = member_slices(network, member, model.members_)
+        layers, head = ensemble.member_slices(network, member, model.members_)
         total += sum(k.size + r.size + b.size for _, k, r, b in layers) + head[0].size + head[1].size
     return int(total)
 
@@ -281,9 +276,7 @@ def default_batch_size(windows: int) -> int:
 def network_shape(keras_model) -> tuple[int, int]:
     """(ensemble members, horizon) of a network: a wide network names its members in its head ('forecast_x5');
     members as separate layers each end in a layer named '...forecast'."""
-    from core.models.ensemble import members_in
-
-    members = members_in(keras_model) or max(1, sum(layer.name.endswith("forecast") for layer in keras_model.layers))
+    members = ensemble.members_in(keras_model) or max(1, sum(layer.name.endswith("forecast") for layer in keras_model.layers))
     width = int(keras_model.output_shape[-1])
     if width % members:
         raise DataError(f"This model's output ({width} values) does not split into its {members} forecasting heads.")
@@ -303,8 +296,6 @@ def adopt(keras_model, series: pd.Series, covariates: pd.DataFrame | None, seaso
         raise DataError(f"This model reads {channels} input channels, but the current data give {2 + len(names)} "
                         f"(2 for the series{', plus ' + str(len(names)) + ' covariates' if names else ''}). Choose matching covariates on the Data page.")
     level_channel = channels == 2 + len(names)
-    from core.models.ensemble import members_in
-
     if not any(layer.__class__.__name__ == "LSTM" for layer in keras_model.layers):
         raise DataError("This model has no LSTM layer; upload a model trained by LSTM Lens or another Keras LSTM.")
     members, horizon = network_shape(keras_model)
@@ -327,7 +318,7 @@ def adopt(keras_model, series: pd.Series, covariates: pd.DataFrame | None, seaso
             if best is None or errors.mean() < best[0]:
                 best = (float(errors.mean()), scaling, errors)
     _, scaling, errors = best
-    wide = members_in(keras_model) is not None
+    wide = ensemble.members_in(keras_model) is not None
     width = int(next(layer for layer in keras_model.layers if layer.__class__.__name__ == "LSTM").units)
     state = {"config": {"horizon": horizon, "season": season, "lookback": lookback, "level": level, "members": members,
                         "units": width // members if wide else width},
