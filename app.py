@@ -1,26 +1,29 @@
-"""LSTM Lens: page config, the run named in the URL, and navigation."""
+"""LSTM Lens: page config, the reader's language, the run named in the URL, and navigation."""
 from pathlib import Path
 
 import streamlit as st
 
+from core.i18n import N_, _
 from ui.auth import require_sign_in
+from ui.language import choose_language
 from ui.state import current_run
 
 st.set_page_config(page_title="LSTM Lens", page_icon="🔎", layout="wide")
+choose_language()  # before any text is drawn: every sentence below follows it
 require_sign_in()  # with [auth] configured, nothing below runs for a signed-out visitor
 # A refreshed or shared URL names its run (?run=…); reopen it before any page runs, since
 # navigating to another page drops the URL's parameters.
 current_run()
 
 _PAGES = [
-    ("pages/data.py", "Data", ":material/table_chart:"),
-    ("pages/train.py", "Train", ":material/model_training:"),
-    ("pages/compare.py", "Compare", ":material/compare_arrows:"),
-    ("pages/gates.py", "Inside the LSTM", ":material/memory:"),
-    ("pages/learn.py", "Learn", ":material/school:"),
-    ("pages/runs.py", "Runs", ":material/history:"),
-    ("pages/batch.py", "Batch", ":material/stacks:"),
+    ("pages/data.py", N_("Data"), ":material/table_chart:"),
+    ("pages/train.py", N_("Train"), ":material/model_training:"),
+    ("pages/compare.py", N_("Compare"), ":material/compare_arrows:"),
+    ("pages/gates.py", N_("Inside the LSTM"), ":material/memory:"),
+    ("pages/learn.py", N_("Learn"), ":material/school:"),
+    ("pages/runs.py", N_("Runs"), ":material/history:"),
+    ("pages/batch.py", N_("Batch"), ":material/stacks:"),
 ]
 _HERE = Path(__file__).parent
-pages = [st.Page(path, title=title, icon=icon, default=i == 0) for i, (path, title, icon) in enumerate(_PAGES) if (_HERE / path).exists()]
+pages = [st.Page(path, title=_(title), icon=icon, default=i == 0) for i, (path, title, icon) in enumerate(_PAGES) if (_HERE / path).exists()]
 st.navigation(pages).run()

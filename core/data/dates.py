@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import DataError
+from core.i18n import N_, Text
 
 STEPS = "steps"  # the frequency of a series read without dates, on a step index 1, 2, 3, …
 EARLIEST = pd.Timestamp("1678-01-01")
@@ -48,10 +49,8 @@ def parse_dates(cells: pd.Series, column: str, *, strict: bool = True) -> Parsed
         parsed, unit_note = _from_epoch(cells, column)
         if parsed is None:
             if strict:
-                raise DataError(
-                    f"Column '{column}' holds plain numbers, not dates (e.g. '{cells.iloc[0]}'). "
-                    "Choose the column with dates, or write the dates as YYYY-MM-DD."
-                )
+                raise DataError(Text("Column '{column}' holds plain numbers, not dates (e.g. '{cell}'). "
+                                     "Choose the column with dates, or write the dates as YYYY-MM-DD.", column=column, cell=cells.iloc[0]))
             return ParsedDates(pd.Series(pd.NaT, index=cells.index), ())
         notes.append(unit_note)
     else:
@@ -64,7 +63,8 @@ def parse_dates(cells: pd.Series, column: str, *, strict: bool = True) -> Parsed
 
     if getattr(parsed.dt, "tz", None) is not None:
         offsets = sorted({_offset_text(ts) for ts in parsed.dropna().head(5000)})
-        notes.append(f"Timestamps carried the UTC offset {offsets[0] if offsets else ''}; local times were kept and the offset dropped.")
+        notes.append(Text("Timestamps carried the UTC offset {offset}; local times were kept and the offset dropped.",
+                          offset=offsets[0] if offsets else ""))
         parsed = parsed.dt.tz_localize(None)
 
     filled = cells.notna() & (cells.astype(str).str.strip() != "")
@@ -73,23 +73,22 @@ def parse_dates(cells: pd.Series, column: str, *, strict: bool = True) -> Parsed
         too_late = parsed.notna() & ((parsed > LATEST) | (parsed < EARLIEST))
         if too_late.any():
             row = int(too_late.to_numpy().argmax())
-            raise DataError(
-                f"Column '{column}' row {row + 2} has the date '{cells.iloc[row]}', outside the range this app handles "
-                f"(years 1678–2261). Fix or remove that row (placeholder dates like 9999-12-31 often mean 'no date')."
-            )
+            raise DataError(Text("Column '{column}' row {row} has the date '{cell}', outside the range this app handles "
+                                 "(years 1678–2261). Fix or remove that row (placeholder dates like 9999-12-31 often mean 'no date').",
+                                 column=column, row=row + 2, cell=cells.iloc[row]))
         if filled.sum() and bad.sum() > 0.5 * filled.sum():
             row = int(bad.to_numpy().argmax())
-            raise DataError(
-                f"Column '{column}' does not hold dates this app can read: {int(bad.sum()):,} of {int(filled.sum()):,} "
-                f"cells are unreadable (first at row {row + 2}: '{cells.iloc[row]}'). Choose the date column, "
-                "or write dates as YYYY-MM-DD."
-            )
+            raise DataError(Text("Column '{column}' does not hold dates this app can read: {bad:,} of {filled:,} "
+                                 "cells are unreadable (first at row {row}: '{cell}'). Choose the date column, "
+                                 "or write dates as YYYY-MM-DD.", column=column, bad=int(bad.sum()), filled=int(filled.sum()),
+                                 row=row + 2, cell=cells.iloc[row]))
         if bad.any():
             row = int(bad.to_numpy().argmax())
-            notes.append(f"{int(bad.sum()):,} row(s) with unreadable dates in '{column}' (first at row {row + 2}: '{cells.iloc[row]}') were dropped.")
+            notes.append(Text("{count:,} row(s) with unreadable dates in '{column}' (first at row {row}: '{cell}') were dropped.",
+                              count=int(bad.sum()), column=column, row=row + 2, cell=cells.iloc[row]))
         missing = int((~filled).sum())
         if missing:
-            notes.append(f"{missing:,} row(s) with no date in '{column}' were dropped.")
+            notes.append(Text("{count:,} row(s) with no date in '{column}' were dropped.", count=missing, column=column))
     else:
         parsed = parsed.where((parsed <= LATEST) & (parsed >= EARLIEST))
     return ParsedDates(parsed.astype("datetime64[ns]"), tuple(notes))
@@ -114,9 +113,9 @@ def _from_epoch(cells: pd.Series, column: str):
         return None, ""
     low, high = finite.min(), finite.max()
     if 1e8 <= low and high <= 4.2e9:
-        return pd.to_datetime(numbers, unit="s", errors="coerce"), f"'{column}' was read as Unix time in seconds (UTC)."
+        return pd.to_datetime(numbers, unit="s", errors="coerce"), Text("'{column}' was read as Unix time in seconds (UTC).", column=column)
     if 1e11 <= low and high <= 4.2e12:
-        return pd.to_datetime(numbers, unit="ms", errors="coerce"), f"'{column}' was read as Unix time in milliseconds (UTC)."
+        return pd.to_datetime(numbers, unit="ms", errors="coerce"), Text("'{column}' was read as Unix time in milliseconds (UTC).", column=column)
     return None, ""
 
 
@@ -141,7 +140,7 @@ def _from_text(text: pd.Series):
         return pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]"), ""
     cells = text.where(text != "", None)
     day_first = _day_first(present)
-    note = "Dates were read day first (31.12.2024 style)." if day_first else ""
+    note = Text("Dates were read day first (31.12.2024 style).") if day_first else ""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for fmt in ("ISO8601", None):
@@ -153,7 +152,7 @@ def _from_text(text: pd.Series):
                 if "offset" in str(error).lower() or "timezone" in str(error).lower():
                     try:
                         parsed = pd.to_datetime(cells, format="ISO8601", utc=True, errors="raise")
-                        return parsed.dt.tz_localize(None), "Timestamps carried several UTC offsets; all were converted to UTC."
+                        return parsed.dt.tz_localize(None), Text("Timestamps carried several UTC offsets; all were converted to UTC.")
                     except (ValueError, TypeError):
                         pass
         # Several formats, or a few bad cells: read each cell on its own.
@@ -161,9 +160,9 @@ def _from_text(text: pd.Series):
             parsed = pd.to_datetime(cells, format="mixed", dayfirst=day_first, errors="coerce")
         except (ValueError, TypeError):
             parsed = pd.to_datetime(cells, format="mixed", dayfirst=day_first, errors="coerce", utc=True).dt.tz_localize(None)
-            return parsed, "Dates were written in several ways or time zones; each was read on its own and converted to UTC."
+            return parsed, Text("Dates were written in several ways or time zones; each was read on its own and converted to UTC.")
     if _has_formats_mix(present):
-        return parsed, "Dates were written in several formats; each was read on its own. Check that day and month were not swapped."
+        return parsed, Text("Dates were written in several formats; each was read on its own. Check that day and month were not swapped.")
     return parsed, note
 
 
@@ -189,15 +188,15 @@ def infer_frequency(index: pd.DatetimeIndex, requested: str | None = None) -> tu
         try:
             offset = pd.tseries.frequencies.to_offset(requested)
         except ValueError:
-            raise DataError(f"'{requested}' is not a frequency this app knows; use e.g. h, 30min, D, W, MS or QS.") from None
-        return offset.freqstr, f"Frequency set to {describe_frequency(offset.freqstr)} as chosen."
+            raise DataError(Text("'{freq}' is not a frequency this app knows; use e.g. h, 30min, D, W, MS or QS.", freq=requested)) from None
+        return offset.freqstr, Text("Frequency set to {frequency} as chosen.", frequency=describe_frequency(offset.freqstr))
     unique = index.unique()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pandas 4 returns an offset here; we want its string
         inferred = pd.infer_freq(unique) if len(unique) >= 3 else None
     inferred = getattr(inferred, "freqstr", inferred)
     if inferred:
-        return inferred, f"Frequency detected: {describe_frequency(inferred)}."
+        return inferred, Text("Frequency detected: {frequency}.", frequency=describe_frequency(inferred))
     deltas = np.diff(unique.asi8) / 1e9
     step = float(pd.Series(deltas).mode().iloc[0])
     day = 86400.0
@@ -213,7 +212,7 @@ def infer_frequency(index: pd.DatetimeIndex, requested: str | None = None) -> tu
         alias = "D" if step == day else f"{int(step // day)}D"
     else:
         alias = pd.tseries.frequencies.to_offset(pd.Timedelta(seconds=step)).freqstr
-    return alias, f"Frequency detected from the most common step: {describe_frequency(alias)}."
+    return alias, Text("Frequency detected from the most common step: {frequency}.", frequency=describe_frequency(alias))
 
 
 def _base(freq: str) -> tuple[int, str]:
@@ -239,13 +238,23 @@ def step_index(start: int, length: int) -> pd.Index:
     return pd.RangeIndex(start, start + length, name="step")
 
 
-def describe_frequency(freq: str) -> str:
+_EVERY = {  # (every one, every n)
+    "s": (N_("every second"), N_("every {n} seconds")), "min": (N_("every minute"), N_("every {n} minutes")),
+    "h": (N_("every hour"), N_("every {n} hours")), "D": (N_("every day"), N_("every {n} days")),
+    "B": (N_("every business day"), N_("every {n} business days")), "W": (N_("every week"), N_("every {n} weeks")),
+    "M": (N_("every month"), N_("every {n} months")), "Q": (N_("every quarter"), N_("every {n} quarters")),
+    "Y": (N_("every year"), N_("every {n} years")),
+}
+
+
+def describe_frequency(freq: str) -> Text:
+    """"every hour", "every 30 minutes", …, in words a reader knows (``tr`` shows it in their language)."""
     if freq == STEPS:
-        return "no dates"
+        return Text("no dates")
     n, base = _base(freq)
-    words = {"min": "minute", "h": "hour", "D": "day", "B": "business day", "W": "week", "M": "month", "Q": "quarter", "Y": "year", "s": "second"}
-    word = words.get(base, freq)
-    return f"every {word}" if n == 1 else f"every {n} {word}s"
+    if base not in _EVERY:
+        return Text("every {freq}", freq=freq)
+    return Text(_EVERY[base][n != 1], n=n)
 
 
 def season_candidates(freq: str, length: int) -> tuple[int, ...]:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.i18n import Text
+
 
 @dataclass(frozen=True)
 class ParsedNumbers:
@@ -87,9 +89,10 @@ def decimal_mark(cells: pd.Series, column: str, delimiter: str, sample: int = 20
     comma = "," in example and delimiter == ";"
     mark = "," if comma else "."
     if mark in example:
-        reading = f"with '{mark}' as the decimal mark ({float(example.replace(',', '.')):g})"
+        reading = Text("with '{mark}' as the decimal mark ({value:g})", mark=mark, value=float(example.replace(",", ".")))
     else:
-        reading = f"with '{example[-4]}' separating thousands ({float(example[:-4] + example[-3:]):g})"
-    return DecimalMark(comma=comma, note=(
-        f"Column '{column}': numbers like '{example}' were read {reading}; nothing in the column says otherwise. "
-        "If that is wrong, choose the decimal mark under Cleaning options (or --decimal on the command line)."))
+        reading = Text("with '{mark}' separating thousands ({value:g})", mark=example[-4], value=float(example[:-4] + example[-3:]))
+    return DecimalMark(comma=comma, note=Text(
+        "Column '{column}': numbers like '{example}' were read {reading}; nothing in the column says otherwise. "
+        "If that is wrong, choose the decimal mark under Cleaning options (or --decimal on the command line).",
+        column=column, example=example, reading=reading))

@@ -14,6 +14,7 @@ import pandas as pd
 
 from core.data.numbers import decimal_mark
 from core.errors import DataError
+from core.i18n import N_, Text
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".dat")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -37,17 +38,17 @@ def read_table(data: bytes, filename: str, decimal: str | None = None) -> pd.Dat
     """
     name = _display_name(filename)
     if not data or not data.strip():
-        raise DataError(f"The file '{name}' is empty. Choose a file with a header row and at least a few rows of data.")
+        raise DataError(Text("The file '{name}' is empty. Choose a file with a header row and at least a few rows of data.", name=name))
     kind = _content_kind(data)
     wanted = _suffix_kind(filename)
     notes: list[str] = []
     if wanted and kind != wanted:
         if kind == "binary":
-            raise DataError(
-                f"The file '{name}' is named like a {_KIND_WORDS[wanted]} but its content is not one "
-                "(it may be damaged or only partly uploaded). Export it again and re-upload."
-            )
-        notes.append(f"'{name}' is named like a {_KIND_WORDS[wanted]} but holds a {_KIND_WORDS[kind]}; it was read as one.")
+            raise DataError(Text("The file '{name}' is named like a {kind} but its content is not one "
+                                 "(it may be damaged or only partly uploaded). Export it again and re-upload.",
+                                 name=name, kind=Text(_KIND_WORDS[wanted])))
+        notes.append(Text("'{name}' is named like a {named} but holds a {kind}; it was read as one.",
+                          name=name, named=Text(_KIND_WORDS[wanted]), kind=Text(_KIND_WORDS[kind])))
     if kind == "excel":
         frame = _read_excel(data, name)
     elif kind == "parquet":
@@ -56,16 +57,14 @@ def read_table(data: bytes, filename: str, decimal: str | None = None) -> pd.Dat
         frame, text_notes = _read_text(data, name, decimal)
         notes.extend(text_notes)
     else:
-        raise DataError(
-            f"The file '{name}' is not a table this app can read (it looks like binary data). "
-            f"Upload a CSV, TSV, TXT, Excel (.xlsx) or Parquet file."
-        )
+        raise DataError(Text("The file '{name}' is not a table this app can read (it looks like binary data). "
+                             "Upload a CSV, TSV, TXT, Excel (.xlsx) or Parquet file.", name=name))
     frame = _tidy_columns(frame, name)
     frame.attrs["read_notes"] = notes
     return frame
 
 
-_KIND_WORDS = {"text": "text table (CSV)", "excel": "Excel workbook", "parquet": "Parquet file", "binary": "binary file"}
+_KIND_WORDS = {"text": N_("text table (CSV)"), "excel": N_("Excel workbook"), "parquet": N_("Parquet file"), "binary": N_("binary file")}
 
 
 def _display_name(filename: str) -> str:
@@ -115,10 +114,10 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
         return data.decode("utf-16"), "UTF-16"
     for encoding in ENCODINGS:
         try:
-            return data.decode(encoding), {"utf-8-sig": "UTF-8", "cp949": "CP949 (Korean Windows)", "cp1252": "Windows-1252"}[encoding]
+            return data.decode(encoding), {"utf-8-sig": "UTF-8", "cp949": Text("CP949 (Korean Windows)"), "cp1252": "Windows-1252"}[encoding]
         except UnicodeDecodeError:
             continue
-    raise DataError(f"The file '{name}' uses a text encoding this app cannot read. Save it as UTF-8 CSV and re-upload.")
+    raise DataError(Text("The file '{name}' uses a text encoding this app cannot read. Save it as UTF-8 CSV and re-upload.", name=name))
 
 
 def _sniff_delimiter(lines: list[str]) -> str | None:
@@ -138,20 +137,18 @@ def _sniff_delimiter(lines: list[str]) -> str | None:
 
 def _read_text(data: bytes, name: str, decimal: str | None = None) -> tuple[pd.DataFrame, list[str]]:
     text, encoding = _decode(data, name)
-    notes = [] if encoding == "UTF-8" else [f"Read as {encoding} text."]
+    notes = [] if encoding == "UTF-8" else [Text("Read as {encoding} text.", encoding=encoding)]
     if data.startswith(b"\xef\xbb\xbf"):
-        notes.append("A UTF-8 byte-order mark at the start was ignored.")
+        notes.append(Text("A UTF-8 byte-order mark at the start was ignored."))
     lines = [line for line in text.splitlines()[:50] if line.strip()]
     delimiter = _sniff_delimiter(lines) if len(lines) > 1 else None
     if delimiter is None:
         if len(lines) <= 1:
-            raise DataError(
-                f"The file '{name}' has only one line. A table needs a header row and at least a few data rows."
-            )
+            raise DataError(Text("The file '{name}' has only one line. A table needs a header row and at least a few data rows.", name=name))
         # One column of numbers is a fine single series; prose is not a table.
         delimiter = ","
     if delimiter != ",":
-        notes.append(f"Columns are separated by {_DELIM_WORDS[delimiter]}.")
+        notes.append(Text(_DELIM_NOTES[delimiter]))
     _check_width(len(next(csv.reader(lines[:1], delimiter=delimiter))), name)  # before the whole file is parsed
     try:
         frame = pd.read_csv(
@@ -167,32 +164,30 @@ def _read_text(data: bytes, name: str, decimal: str | None = None) -> tuple[pd.D
         match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
         if match:
             want, line, saw = match.groups()
-            raise DataError(
-                f"Line {line} of '{name}' has {saw} fields where the header has {want}. "
-                "Check for a stray separator or an unquoted comma in that line."
-            ) from None
-        raise DataError(f"'{name}' could not be read as a table: {str(error).strip()}.") from None
+            raise DataError(Text("Line {line} of '{name}' has {saw} fields where the header has {want}. "
+                                 "Check for a stray separator or an unquoted comma in that line.",
+                                 line=line, name=name, saw=saw, want=want)) from None
+        raise DataError(Text("'{name}' could not be read as a table: {reason}.", name=name, reason=str(error).strip())) from None
     except pd.errors.EmptyDataError:
-        raise DataError(f"The file '{name}' has no columns. Upload a table with a header row.") from None
+        raise DataError(Text("The file '{name}' has no columns. Upload a table with a header row.", name=name)) from None
     if _looks_like_prose(frame):
-        raise DataError(
-            f"The file '{name}' reads as prose, not a table: its lines are sentences rather than rows of values. "
-            "Upload a table with a header row and one row per time step."
-        )
+        raise DataError(Text("The file '{name}' reads as prose, not a table: its lines are sentences rather than rows of values. "
+                             "Upload a table with a header row and one row per time step.", name=name))
     if decimal in (".", ","):
         decimal_comma = list(frame.columns) if decimal == "," else []
-        notes.append(f"Decimal mark '{decimal}', as chosen.")
+        notes.append(Text("Decimal mark '{mark}', as chosen.", mark=decimal))
     else:
         marks = {c: decimal_mark(frame[c], c, delimiter) for c in frame.columns}
         decimal_comma = [c for c, m in marks.items() if m.comma]
         notes.extend(m.note for m in marks.values() if m.note)
         if decimal_comma:
-            notes.append("Decimal commas were read in: " + ", ".join(f"'{c}'" for c in decimal_comma[:5]) + ".")
+            notes.append(Text("Decimal commas were read in: {columns}.", columns=", ".join(f"'{c}'" for c in decimal_comma[:5])))
     frame.attrs["decimal_comma"] = decimal_comma
     return frame, notes
 
 
-_DELIM_WORDS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+_DELIM_NOTES = {",": N_("Columns are separated by commas."), ";": N_("Columns are separated by semicolons."),
+                "\t": N_("Columns are separated by tabs."), "|": N_("Columns are separated by vertical bars.")}
 
 
 def _looks_like_prose(frame: pd.DataFrame) -> bool:
@@ -204,20 +199,20 @@ def _looks_like_prose(frame: pd.DataFrame) -> bool:
 
 def _read_excel(data: bytes, name: str) -> pd.DataFrame:
     if str(name).lower().endswith((".keras", ".h5", ".zip")):
-        raise DataError(f"'{name}' is a model or archive file, not a data table. Upload a series as CSV, Excel or Parquet here; "
-                        "a .keras model goes on the Runs page, a run bundle (.zip) there too.")
+        raise DataError(Text("'{name}' is a model or archive file, not a data table. Upload a series as CSV, Excel or Parquet here; "
+                             "a .keras model goes on the Runs page, a run bundle (.zip) there too.", name=name))
     try:
         return pd.read_excel(io.BytesIO(data), sheet_name=0, engine="openpyxl")
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise DataError(
-            f"The Excel file '{name}' could not be opened ({type(error).__name__}). "
-            "Open it in Excel and save it again as .xlsx, or export the sheet as CSV."
-        ) from None
+        raise DataError(Text("The Excel file '{name}' could not be opened ({error}). "
+                             "Open it in Excel and save it again as .xlsx, or export the sheet as CSV.",
+                             name=name, error=type(error).__name__)) from None
 
 
 def _check_width(columns: int, name: str) -> None:
     if columns > MAX_COLUMNS:
-        raise DataError(f"The file '{name}' has {columns:,} columns; this app reads at most {MAX_COLUMNS:,}. Keep the columns you need.")
+        raise DataError(Text("The file '{name}' has {columns:,} columns; this app reads at most {most:,}. Keep the columns you need.",
+                             name=name, columns=columns, most=MAX_COLUMNS))
 
 
 def _read_parquet(data: bytes, name: str) -> pd.DataFrame:
@@ -229,15 +224,13 @@ def _read_parquet(data: bytes, name: str) -> pd.DataFrame:
     except DataError:
         raise
     except Exception as error:  # pyarrow raises many types for damaged files
-        raise DataError(
-            f"The Parquet file '{name}' is damaged or incomplete ({type(error).__name__}). "
-            "Write it again or upload the data as CSV."
-        ) from None
+        raise DataError(Text("The Parquet file '{name}' is damaged or incomplete ({error}). "
+                             "Write it again or upload the data as CSV.", name=name, error=type(error).__name__)) from None
 
 
 def _tidy_columns(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     if frame.shape[1] == 0:
-        raise DataError(f"The file '{name}' has no columns. Upload a table with a header row.")
+        raise DataError(Text("The file '{name}' has no columns. Upload a table with a header row.", name=name))
     _check_width(frame.shape[1], name)
     names, seen = [], {}
     for i, col in enumerate(frame.columns):
@@ -252,7 +245,7 @@ def _tidy_columns(frame: pd.DataFrame, name: str) -> pd.DataFrame:
         names.append(label)
     frame.columns = names
     if len(frame) == 0:
-        raise DataError(f"The file '{name}' has a header row but no data rows. Add the data below the header.")
+        raise DataError(Text("The file '{name}' has a header row but no data rows. Add the data below the header.", name=name))
     return frame
 
 

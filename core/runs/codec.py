@@ -14,6 +14,7 @@ from core.data import CleanSeries
 from core.data.dates import STEPS, is_steps, step_index
 from core.evaluation.holdout import Evaluation, ModelResult, ModelSpec, split
 from core.evaluation.metrics import Undefined
+from core.i18n import Text
 from core.models import REGISTRY
 from core.models.base import Forecast
 from core.runs.records import Dataset, TrainingRun
@@ -68,7 +69,8 @@ def clean_to_json(clean: CleanSeries) -> dict:
     if clean.covariates is not None:
         cov = {str(c): series_to_json(clean.covariates[c].rename(c)) for c in clean.covariates.columns}
     return {"y": series_to_json(clean.y), "covariates": cov, "freq": clean.freq, "season": clean.season,
-            "report": list(clean.report), "log": clean.log, "season_options": list(clean.season_options)}
+            "report": [str.__str__(line) for line in clean.report], "log": clean.log,
+            "report_messages": [line.to_json() if isinstance(line, Text) else line for line in clean.report], "season_options": list(clean.season_options)}
 
 
 def clean_from_json(data: dict) -> CleanSeries:
@@ -76,7 +78,15 @@ def clean_from_json(data: dict) -> CleanSeries:
     if data.get("covariates"):
         cov = pd.DataFrame({name: series_from_json(s) for name, s in data["covariates"].items()})
     return CleanSeries(y=series_from_json(data["y"]), covariates=cov, freq=data["freq"], season=int(data["season"]),
-                       report=tuple(data["report"]), log=bool(data["log"]), season_options=tuple(data["season_options"]))
+                       report=_report_from_json(data), log=bool(data["log"]), season_options=tuple(data["season_options"]))
+
+
+def _report_from_json(data: dict) -> tuple:
+    """The cleaning report in the reader's language where the run kept its messages (runs saved before that: English)."""
+    messages = data.get("report_messages")
+    if not messages or len(messages) != len(data["report"]):
+        return tuple(data["report"])
+    return tuple(Text.from_json(m) for m in messages)
 
 
 def forecast_to_json(f: Forecast) -> dict:

@@ -32,11 +32,15 @@ _result = {"type": "object", "required": ["key", "label", "metrics", "error"],
                           "fit_seconds": _number, "predict_seconds": _number,
                           "forecast": {"anyOf": [_forecast, {"type": "null"}]}, "state": {"type": "object"},
                           "lstm_state": {"type": "object"}}}
+_message = {"type": "object", "required": ["message", "fields"], "additionalProperties": False,  # core.i18n.Text
+            "properties": {"message": _text, "fields": {"type": "object", "maxProperties": 20, "additionalProperties": {
+                "anyOf": [{"type": ["string", "number", "boolean", "null"], "maxLength": MAX_TEXT}, {"type": "object"}]}}}}
 _clean = {"type": "object", "required": ["y", "freq", "season", "report", "log", "season_options"],
           "properties": {"y": _series, "freq": {"type": "string", "maxLength": 32}, "season": _steps,
                          "covariates": {"anyOf": [{"type": "null"},
                                                   {"type": "object", "maxProperties": 2000, "additionalProperties": _series}]},
                          "report": {"type": "array", "maxItems": 1000, "items": _text}, "log": {"type": "boolean"},
+                         "report_messages": {"type": "array", "maxItems": 1000, "items": {"anyOf": [_text, _message]}},
                          "season_options": {"type": "array", "maxItems": 50, "items": _steps}}}
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
