@@ -63,10 +63,11 @@ def _batch_models(text: str) -> list[str]:
 def _read(path: str, decimal: str | None = None):
     from core.data import read_table
     from core.errors import DataError
+    from core.i18n import Text
 
     file = Path(path)
     if not file.is_file():
-        raise DataError(f"There is no file '{path}'. Check the path.")
+        raise DataError(Text("There is no file '{path}'. Check the path.", path=path))
     frame = read_table(file.read_bytes(), file.name, decimal)
     for note in frame.attrs.get("read_notes", []):
         print(f"  reading: {note}", file=sys.stderr)

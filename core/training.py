@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core.errors import DataError
+from core.i18n import Text
 from core.evaluation.holdout import Evaluation, ModelResult, ModelSpec, check_split, fit_predict, holdout, score, split
 from core.models import LSTM, REGISTRY
 from core.runs.owners import LOCAL
@@ -30,10 +31,10 @@ class RunSettings:
 def check_request(dataset: Dataset, specs: list[ModelSpec], settings: RunSettings) -> None:
     """What a user can get wrong before any model is fitted, each with a sentence."""
     if not specs:
-        raise DataError("Choose at least one model.")
+        raise DataError(Text("Choose at least one model."))
     unknown = [s.key for s in specs if s.key not in REGISTRY]
     if unknown:
-        raise DataError(f"Unknown model(s) {', '.join(unknown)}; choose from {', '.join(REGISTRY)}.")
+        raise DataError(Text("Unknown model(s) {join}; choose from {join2}.", join=', '.join(unknown), join2=', '.join(REGISTRY)))
     check_split(len(dataset.clean.y), int(settings.test_size))
     if settings.tune_seconds and any(s.key == LSTM for s in specs):
         from core.evaluation.tuning import check_tuning
@@ -41,7 +42,7 @@ def check_request(dataset: Dataset, specs: list[ModelSpec], settings: RunSetting
         check_tuning(len(dataset.clean.y), int(settings.test_size), float(settings.tune_seconds))
     seasonal = [REGISTRY[s.key].label for s in specs if REGISTRY[s.key].needs_season]
     if seasonal and settings.season < 2:
-        raise DataError(f"{', '.join(seasonal)} needs a season of at least 2 steps; set a season or leave that model out.")
+        raise DataError(Text("{join} needs a season of at least 2 steps; set a season or leave that model out.", join=', '.join(seasonal)))
 
 
 def train_run(dataset: Dataset, specs: list[ModelSpec], settings: RunSettings, *, store=None,
@@ -98,18 +99,20 @@ def global_series_run(batch, sid: str) -> TrainingRun:
 
     model = batch.models.get(GLOBAL_LSTM)
     if model is None:
-        raise DataError(f"This batch has no {REGISTRY[GLOBAL_LSTM].label} network to look inside (it was not trained, or its "
-                        "saved file could not be read). Run the batch again with it.")
+        raise DataError(Text("This batch has no {label} network to look inside (it was not trained, or its saved file could "
+                             "not be read). Run the batch again with it.", label=Text(REGISTRY[GLOBAL_LSTM].label)))
     if sid not in batch.history:
-        raise DataError(f"There is no series '{str(sid)[:40]}' in this batch.")
+        raise DataError(Text("There is no series '{sid}' in this batch.", sid=str(sid)[:40]))
     view = SeriesView(model, sid)
     y = batch.history[sid].astype(float)
-    report = [f"Series {sid} of a batch of {len(batch.history):,}; the global LSTM was trained once on all of them."]
+    report = [Text("Series {sid} of a batch of {count:,}; the global LSTM was trained once on all of them.", sid=sid,
+                   count=len(batch.history))]
     short = view.lookback_ + batch.horizon - len(y)
     if short > 0:
         dates = pd.date_range(end=y.index[0], periods=short + 1, freq=y.index.freq)[:-1]
         y = pd.concat([pd.Series(y.iloc[0], index=dates), y])
-        report.append(f"Shorter than the network's window: {short:,} steps before its start show its first value, as the network read it.")
+        report.append(Text("Shorter than the network's window: {short:,} steps before its start show its first value, as the "
+                           "network read it.", short=short))
     y = y.rename(str(sid))
     y.index.freq = batch.history[sid].index.freq
     rows = batch.forecasts[(batch.forecasts["unique_id"] == sid) & (batch.forecasts["model"] == REGISTRY[GLOBAL_LSTM].label)]
@@ -124,7 +127,7 @@ def global_series_run(batch, sid: str) -> TrainingRun:
     result = ModelResult(GLOBAL_LSTM, REGISTRY[GLOBAL_LSTM].label, forecast=forecast, metrics=metrics, model=view,
                          description=view.describe())
     evaluation = Evaluation(train=part.train, actual=part.actual, season=batch.season, level=batch.level, results={GLOBAL_LSTM: result})
-    dataset = Dataset(name=f"batch series {sid}", digest=f"batch:{sid}", clean=clean, settings={"batch_series": str(sid)})
+    dataset = Dataset(name=Text("batch series {sid}", sid=sid), digest=f"batch:{sid}", clean=clean, settings={"batch_series": str(sid)})
     return TrainingRun(dataset=dataset, specs=[ModelSpec(GLOBAL_LSTM)], evaluation=evaluation, test_size=batch.horizon,
                        horizon=batch.horizon, season=batch.season, level=batch.level)
 
@@ -144,19 +147,19 @@ def forecast_future(run: TrainingRun, on_progress=no_progress) -> tuple[dict[str
     keys = run.evaluation.ok()
     if run.batch_series:  # a batch's series: the batch's own network, not one trained anew
         view = run.evaluation.inspectable().model
-        on_progress(1.0, "Done")
+        on_progress(1.0, Text("Done"))
         return {key: view.forecast_after(clean.y, run.horizon) for key in keys}, {}
     specs = [s for s in run.specs if s.key in keys]
     forecasts, errors = {}, {}
     for i, spec in enumerate(specs):
-        on_progress(i / max(len(specs), 1), f"Refitting {spec.label}")
+        on_progress(i / max(len(specs), 1), Text("Refitting {label}", label=Text(spec.label)))
         result = fit_predict(spec, clean.y, clean.covariates, run.horizon, season=run.season, level=run.level,
                              season_options=clean.season_options, log=clean.log)
         if result.error:
             errors[spec.key] = result.error
         else:
             forecasts[spec.key] = result.forecast
-    on_progress(1.0, "Done")
+    on_progress(1.0, Text("Done"))
     return forecasts, errors
 
 
@@ -170,7 +173,8 @@ def adopt_network(network, dataset: Dataset, level: float = 0.9) -> TrainingRun:
     model = adopt(network, part.train, part.cov_train, clean.season, level)
     forecast = model.predict(horizon)
     result = ModelResult(LSTM, REGISTRY[LSTM].label, forecast=forecast, model=model,
-                         description=f"uploaded model, lookback {model.lookback_}, horizon {horizon}",
+                         description=Text("uploaded model, lookback {lookback}, horizon {horizon}", lookback=model.lookback_,
+                                          horizon=horizon),
                          metrics=score(forecast, part.actual, part.insample, clean.season, level), fit_seconds=0.0, predict_seconds=0.0)
     evaluation = Evaluation(train=part.train, actual=part.actual, season=clean.season, level=level, results={LSTM: result})
     return TrainingRun(dataset=dataset, specs=[ModelSpec(LSTM)], evaluation=evaluation, test_size=horizon,

@@ -2,6 +2,7 @@
 import streamlit as st
 
 from core.errors import DataError
+from core.i18n import Text
 from core.runs.bundle import import_bundle
 from core.runs.store import DamagedHistory
 from core.training import adopt_network, save_imported
@@ -91,7 +92,7 @@ if model_file is not None and i2.button("Use this model"):
     dataset = current_dataset()
     try:
         if dataset is None:
-            raise DataError("Choose a series on the Data page first; the model is checked against it.")
+            raise DataError(Text("Choose a series on the Data page first; the model is checked against it."))
         st.session_state[RESULTS] = adopt_network(load_network_bytes(model_file.getvalue()), dataset)
         st.success("The model is loaded and scored on the last points of your series; see Compare and Inside the LSTM.")
     except DataError as error:

@@ -73,12 +73,13 @@ def open_run(run_id: str) -> TrainingRun:
 
     The run is read once for the whole server; each session gets its own copy to change."""
     from core.errors import DataError
+    from core.i18n import Text
 
     from ui.auth import viewer
 
     store = get_store()
     if not store.exists(run_id, viewer()):  # deleted (by another session or the CLI), or another user's: never served
-        raise DataError(f"There is no run '{str(run_id)[:40]}' in your history; it may have been deleted.")
+        raise DataError(Text("There is no run '{run_id}' in your history; it may have been deleted.", run_id=str(run_id)[:40]))
     run = _load_run(str(store.root), run_id).session_copy()
     st.session_state[RESULTS] = run
     st.session_state[DATASET] = run.dataset

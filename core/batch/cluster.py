@@ -12,6 +12,7 @@ import os
 import re
 
 from core.errors import DataError
+from core.i18n import Text
 
 SERIAL, LOCAL = "serial", "local"
 _NO_HTTP = "core.batch.no_http"
@@ -27,15 +28,16 @@ def check_scheduler(scheduler: str | None, *, listed_only: bool = False) -> str:
         return text.lower()
     match = _ADDRESS.match(text)
     if not match or not 0 < int(text.rsplit(":", 1)[1]) < 65536:
-        raise DataError(f"'{text[:80]}' is not a Dask scheduler address this app can use. Use serial, local, or a TCP address "
-                        "with its port, like tcp://10.0.0.5:8786.")
+        raise DataError(Text("'{text}' is not a Dask scheduler address this app can use. Use serial, local, or a TCP address "
+                             "with its port, like tcp://10.0.0.5:8786.", text=text[:80]))
     allowed = [a.strip() for a in os.environ.get("LSTM_LENS_SCHEDULERS", "").split(",") if a.strip()]
     if listed_only and not allowed:
-        raise DataError("This server runs batches only on its own local cluster: an administrator has not listed any remote "
-                        "Dask scheduler (LSTM_LENS_SCHEDULERS). Choose the local cluster, or use the command line.")
+        raise DataError(Text("This server runs batches only on its own local cluster: an administrator has not listed any "
+                             "remote Dask scheduler (LSTM_LENS_SCHEDULERS). Choose the local cluster, or use the command "
+                             "line."))
     if allowed and text not in allowed:
-        raise DataError(f"This server connects only to the Dask schedulers its administrator listed ({', '.join(allowed)}); "
-                        f"{text[:80]} is not one of them.")
+        raise DataError(Text("This server connects only to the Dask schedulers its administrator listed ({join}); {text} is "
+                             "not one of them.", join=', '.join(allowed), text=text[:80]))
     return text
 
 
@@ -64,8 +66,8 @@ def open_client(scheduler: str, workers: int | None = None):
     try:
         return Client(scheduler, timeout="10s")
     except Exception as error:  # refused, timed out, or not a Dask scheduler at all: a sentence, never a traceback
-        raise DataError(f"Could not reach the Dask scheduler at {scheduler} ({type(error).__name__}). "
-                        "Check that it is running and reachable, or choose the local cluster.") from None
+        raise DataError(Text("Could not reach the Dask scheduler at {scheduler} ({name}). Check that it is running and "
+                             "reachable, or choose the local cluster.", scheduler=scheduler, name=type(error).__name__)) from None
 
 
 def close_client(client) -> None:

@@ -16,6 +16,7 @@ import pandas as pd
 from core.batch.cluster import SERIAL, check_scheduler, close_client, open_client
 from core.data import to_series
 from core.errors import DataError
+from core.i18n import Text, joined, message_of
 from core.evaluation import metrics as M
 from core.evaluation.holdout import ModelSpec, fit_predict, holdout, score
 from core.models import NAIVE2, REGISTRY, label
@@ -43,10 +44,10 @@ class BatchResult:
 def split_long(frame: pd.DataFrame, id_col: str = "unique_id", date_col: str = "ds", value_col: str = "y"):
     for col in (id_col, date_col, value_col):
         if col not in frame.columns:
-            raise DataError(f"A batch file needs long format with columns '{id_col}', '{date_col}', '{value_col}'; "
-                            f"'{col}' is missing (columns: {', '.join(map(str, frame.columns[:8]))}).")
+            raise DataError(Text("A batch file needs long format with columns '{id_col}', '{date_col}', '{value_col}'; '{col}' "
+                                 "is missing (columns: {join}).", id_col=id_col, date_col=date_col, value_col=value_col, col=col, join=', '.join(map(str, frame.columns[:8]))))
     if len({id_col, date_col, value_col}) < 3:
-        raise DataError("The series id, date and value columns must be three different columns.")
+        raise DataError(Text("The series id, date and value columns must be three different columns."))
     for sid, part in frame.groupby(id_col, sort=False):
         yield str(sid), part
 
@@ -56,7 +57,8 @@ def clean_series(part: pd.DataFrame, horizon: int, season: int, date_col: str = 
     y = to_series(part, date=date_col, target=value_col).y
     need = horizon + max(season + 1, 10)  # one season and a step to scale MASE; each model says if it needs more
     if len(y) < need:
-        raise DataError(f"{len(y)} points are too few for a horizon of {horizon} with season {season} (at least {need} are needed).")
+        raise DataError(Text("{count} points are too few for a horizon of {horizon} with season {season} (at least {need} "
+                             "are needed).", count=len(y), horizon=horizon, season=season, need=need))
     return y
 
 
@@ -99,7 +101,7 @@ def run_global(spec: ModelSpec, series: dict[str, pd.Series], horizon: int, seas
     train = {sid: y.iloc[:-horizon] for sid, y in series.items()}
     result = fit_predict(spec, train, None, horizon, season=season, level=level,
                          on_progress=on_progress or (lambda fraction, message: None))
-    note = result.description if result.error is None else f"{spec.label}: {result.error}"
+    note = result.description if result.error is None else Text("{label}: {error}", label=Text(spec.label), error=result.error)
     share = (time.perf_counter() - started) / max(len(series), 1)  # each series' share of the one training
     rows, frames = [], []
     for sid, y in series.items():
@@ -166,15 +168,15 @@ def run_batch(frame: pd.DataFrame, specs: list[ModelSpec], horizon: int, season:
     """
     started = time.perf_counter()
     if horizon < 1:
-        raise DataError("The horizon must be at least 1 step.")
+        raise DataError(Text("The horizon must be at least 1 step."))
     if season < 1 or (score_season is not None and score_season < 1):
-        raise DataError("The season must be at least 1 step (1 means none).")
+        raise DataError(Text("The season must be at least 1 step (1 means none)."))
     scheduler = check_scheduler(scheduler)
     unknown = [s.key for s in specs if s.key not in REGISTRY]
     if unknown:
-        raise DataError(f"Unknown model(s) {', '.join(unknown)}; choose from {', '.join(REGISTRY)}.")
+        raise DataError(Text("Unknown model(s) {join}; choose from {join2}.", join=', '.join(unknown), join2=', '.join(REGISTRY)))
     if not specs:
-        raise DataError("Choose at least one model.")
+        raise DataError(Text("Choose at least one model."))
     progress = on_progress or (lambda fraction, message: None)
     tell = on_series or (lambda sid, status, detail: None)
     id_col, date_col, value_col = columns
@@ -184,10 +186,11 @@ def run_batch(frame: pd.DataFrame, specs: list[ModelSpec], horizon: int, season:
         try:
             series[sid] = clean_series(part, horizon, season, date_col, value_col)
         except DataError as error:
-            skipped.append({"unique_id": sid, "reason": str(error)})
-            tell(sid, "skipped", str(error))
+            skipped.append({"unique_id": sid, "reason": message_of(error)})
+            tell(sid, "skipped", message_of(error))
     if not series:
-        raise DataError("No series in the file could be forecast: " + "; ".join(f"{s['unique_id']}: {s['reason']}" for s in skipped[:3]))
+        reasons = joined(Text("{sid}: {reason}", sid=s["unique_id"], reason=s["reason"]) for s in skipped[:3])
+        raise DataError(Text("No series in the file could be forecast: {reasons}", reasons=reasons))
 
     local = [s for s in specs if not REGISTRY[s.key].panel]
     global_specs = [s for s in specs if REGISTRY[s.key].panel]
@@ -197,7 +200,7 @@ def run_batch(frame: pd.DataFrame, specs: list[ModelSpec], horizon: int, season:
     def finished(sid, seconds):
         done[0] += 1
         tell(sid, "done", seconds)
-        progress(done[0] / steps, f"series {done[0]}/{len(series)}: {sid}")
+        progress(done[0] / steps, Text("series {done}/{count}: {sid}", done=done[0], count=len(series), sid=sid))
 
     outcomes = _per_series(series, local, horizon, season, level, scheduler, client, finished, score_season)
     rows, frames, notes, models = [], [], [], {}
@@ -225,10 +228,10 @@ def run_batch(frame: pd.DataFrame, specs: list[ModelSpec], horizon: int, season:
 def check_columns(frame: pd.DataFrame, columns: tuple[str, str, str] | None = None) -> None:
     """A batch needs three different columns: a series id, a date and a value."""
     if frame.shape[1] < 3:
-        raise DataError(f"This file has {frame.shape[1]} column(s); a batch needs three: a series id, a date and a value. "
-                        "For a single series use the Data page.")
+        raise DataError(Text("This file has {shape} column(s); a batch needs three: a series id, a date and a value. For a "
+                             "single series use the Data page.", shape=frame.shape[1]))
     if columns is not None and len(set(columns)) < 3:
-        raise DataError("Choose three different columns for the series id, the date and the value.")
+        raise DataError(Text("Choose three different columns for the series id, the date and the value."))
 
 
 def suggest_settings(frame: pd.DataFrame, id_col: str, date_col: str, value_col: str) -> tuple[int, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.errors import DataError
+from core.i18n import Text
 from core.evaluation.holdout import ModelSpec, Split, fit_predict, score
 from core.evaluation.leaderboard import METRIC_COLUMNS
 from core.models.base import no_progress
@@ -21,10 +22,10 @@ def backtest(series: pd.Series, specs: list[ModelSpec], horizon: int, *, origins
     last_origin = n - horizon
     first_origin = last_origin - (origins - 1) * stride
     if origins < 1 or stride < 1:
-        raise DataError("A backtest needs at least 1 origin and a stride of at least 1.")
+        raise DataError(Text("A backtest needs at least 1 origin and a stride of at least 1."))
     if first_origin < 8:
-        raise DataError(f"{origins} origins {stride} steps apart with horizon {horizon} need {8 + (origins - 1) * stride + horizon} "
-                        f"points; this series has {n}. Use fewer origins or a smaller stride.")
+        raise DataError(Text("{origins} origins {stride} steps apart with horizon {horizon} need {value} points; this series "
+                             "has {n}. Use fewer origins or a smaller stride.", origins=origins, stride=stride, horizon=horizon, value=8 + (origins - 1) * stride + horizon, n=n))
     rows = []
     total = origins * len(specs)
     done = 0
@@ -42,7 +43,7 @@ def backtest(series: pd.Series, specs: list[ModelSpec], horizon: int, *, origins
                 row["fit s"] = result.fit_seconds
             rows.append(row)
             done += 1
-            on_progress(done / total, f"origin {i + 1}/{origins}: {spec.label}")
+            on_progress(done / total, Text("origin {origin}/{origins}: {label}", origin=i + 1, origins=origins, label=Text(spec.label)))
     return pd.DataFrame(rows)
 
 

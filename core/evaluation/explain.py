@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.evaluation.holdout import Evaluation
+from core.i18n import Text
 from core.models import REGISTRY, SNAIVE, label
 
 
@@ -18,15 +19,16 @@ def lstm_loss_reasons(evaluation: Evaluation) -> list[str]:
         return []
     model = looked_inside.model
     name = REGISTRY[looked_inside.key].label
-    reasons = [f"Here the {name} (MASE {mase:.3f}) loses to {label(SNAIVE).lower()} (MASE {reference_mase:.3f})."]
+    reasons = [Text("Here the {name} (MASE {mase:.3f}) loses to {reference} (MASE {reference_mase:.3f}).", name=Text(name), mase=mase,
+                    reference=Text(label(SNAIVE)), reference_mase=reference_mase)]
     windows = getattr(model, "train_windows_", None)
     if windows is not None and windows < 300:
-        reasons.append(f"It learned from {windows:,} training windows; networks need many examples of a pattern, "
-                       "and a short series gives few.")
+        reasons.append(Text("It learned from {windows:,} training windows; networks need many examples of a pattern, "
+                            "and a short series gives few.", windows=windows))
     shrink = getattr(model, "shrink_", 1.0)
     if shrink < 0.5:
-        reasons.append(f"On its validation windows only {shrink:.0%} of its correction to the base forecast helped, "
-                       "so it learned little beyond that simple forecast.")
+        reasons.append(Text("On its validation windows only {shrink:.0%} of its correction to the base forecast helped, "
+                            "so it learned little beyond that simple forecast.", shrink=shrink))
     train = evaluation.train.to_numpy(dtype=float)
     actual = evaluation.actual.to_numpy(dtype=float)
     h = len(actual)
@@ -35,13 +37,13 @@ def lstm_loss_reasons(evaluation: Evaluation) -> list[str]:
         during = (actual[-1] - train[-1]) / h
         spread = np.std(np.diff(train)) or 1.0
         if abs(during - before) > 1.5 * spread:
-            reasons.append(f"The test part moved unlike the end of the training part (about {during:+.3g} a step against "
-                           f"{before:+.3g} before it): a model that carries on what it learned misses a turn that the "
-                           "history never showed.")
+            reasons.append(Text("The test part moved unlike the end of the training part (about {during:+.3g} a step against "
+                                "{before:+.3g} before it): a model that carries on what it learned misses a turn that the "
+                                "history never showed.", during=during, before=before))
     noise = _noise_share(train, evaluation.season)
     if noise > 0.7:
-        reasons.append(f"The series is noisy: a season-to-season change is on average {noise:.0%} as large as the series' "
-                       "own spread around its mean, which leaves little pattern for any model to learn.")
+        reasons.append(Text("The series is noisy: a season-to-season change is on average {noise:.0%} as large as the series' "
+                            "own spread around its mean, which leaves little pattern for any model to learn.", noise=noise))
     return reasons
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import DataError
+from core.i18n import Text, message_of
 from core.evaluation import metrics as M
 from core.evaluation.leaderboard import leaderboard
 from core.models import REGISTRY, build_model, label
@@ -65,10 +66,10 @@ class Split:
 
 def check_split(n: int, test_size: int) -> None:
     if test_size < 1:
-        raise DataError("The test part must hold at least 1 point.")
+        raise DataError(Text("The test part must hold at least 1 point."))
     if n - test_size < 8:
-        raise DataError(f"The series has {n} points, too few for a test part of {test_size}: at least 8 must stay for training. "
-                        f"Use a test size of at most {max(0, n - 8)}, or a longer series.")
+        raise DataError(Text("The series has {n} points, too few for a test part of {test_size}: at least 8 must stay for "
+                             "training. Use a test size of at most {value}, or a longer series.", n=n, test_size=test_size, value=max(0, n - 8)))
 
 
 def split(series: pd.Series, test_size: int, covariates: pd.DataFrame | None = None, log: bool = False) -> Split:
@@ -140,17 +141,17 @@ def fit_predict(spec: ModelSpec, train, covariates: pd.DataFrame | None, horizon
         if log:
             forecasts = {k: f.exp() for k, f in forecasts.items()}
         if not all(np.all(np.isfinite(f.mean)) for f in forecasts.values()):
-            raise DataError(f"{spec.label} produced a forecast with NaN or infinite values; try other settings.")
+            raise DataError(Text("{label} produced a forecast with NaN or infinite values; try other settings.", label=Text(spec.label)))
         result.forecast = forecasts if isinstance(forecast, dict) else forecasts[None]
         result.model = model
         result.description = model.describe()
         result.notes = model.notes()
     except DataError as error:
-        result.error = str(error)
+        result.error = message_of(error)
     except Exception as error:  # keep the other models' results; say what happened
-        result.error = f"{spec.label} failed: {type(error).__name__}: {error}"
+        result.error = Text("{label} failed: {kind}: {error}", label=Text(spec.label), kind=type(error).__name__, error=str(error))
         result.notes = traceback.format_exc(limit=3)
-    on_progress(1.0, f"{spec.label}: {'done' if result.error is None else 'failed'}")
+    on_progress(1.0, Text("{label}: done" if result.error is None else "{label}: failed", label=Text(spec.label)))
     return result
 
 

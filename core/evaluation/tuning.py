@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import DataError
+from core.i18n import Text
 from core.evaluation.holdout import score, split
 from core.models import LSTM, build_model
 from core.models.base import no_progress
@@ -79,13 +80,13 @@ def _nearest(value, choices) -> object:
 def check_tuning(length: int, test_size: int, budget_s: float) -> None:
     """Nothing, or a sentence saying why these settings cannot be tuned (checked before any model is fitted)."""
     if not 1 <= budget_s <= MAX_BUDGET_S:
-        raise DataError(f"A tuning budget is 1 to {MAX_BUDGET_S:,} seconds; {budget_s:g} was asked.")
+        raise DataError(Text("A tuning budget is 1 to {MAX_BUDGET_S:,} seconds; {budget_s:g} was asked.", MAX_BUDGET_S=MAX_BUDGET_S, budget_s=budget_s))
     left = length - 2 * test_size
     needed = test_size + 13  # the shortest lookback searched (4) and 10 training windows
     if left < needed:
-        raise DataError(f"Tuning holds out the last {test_size} points of the training part to compare settings, which leaves "
-                        f"{max(left, 0)} points to train on; at least {needed} are needed. Turn tuning off or choose a smaller "
-                        "test size.")
+        raise DataError(Text("Tuning holds out the last {test_size} points of the training part to compare settings, which "
+                             "leaves {left} points to train on; at least {needed} are needed. Turn tuning off or choose a "
+                             "smaller test size.", test_size=test_size, left=max(left, 0), needed=needed))
 
 
 def tune_lstm(series: pd.Series, covariates: pd.DataFrame | None, *, test_size: int, season: int, level: float, log: bool,
@@ -124,7 +125,7 @@ def tune_lstm(series: pd.Series, covariates: pd.DataFrame | None, *, test_size: 
     def report(study, trial) -> None:
         best = study.best_value if any(t.state.name == "COMPLETE" for t in study.trials) else float("nan")
         fraction = min(0.99, (time.perf_counter() - started) / budget_s)
-        on_progress(fraction, f"Tuning: {len(study.trials)} settings tried, best validation MASE {best:.3f}")
+        on_progress(fraction, Text("Tuning: {trials} settings tried, best validation MASE {best:.3f}", trials=len(study.trials), best=best))
 
     study_name = f"{name[:40]}-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
     storage = storage_url(root)
@@ -140,14 +141,14 @@ def tune_lstm(series: pd.Series, covariates: pd.DataFrame | None, *, test_size: 
     study.optimize(objective, timeout=budget_s, n_trials=max_trials, callbacks=[report], catch=(DataError,))
     complete = [t for t in study.trials if t.state.name == "COMPLETE"]
     if not complete:
-        raise DataError("No tuning trial finished within the budget; give tuning more seconds or turn it off.")
+        raise DataError(Text("No tuning trial finished within the budget; give tuning more seconds or turn it off."))
     best = {k: study.best_params[k] for k in SEARCHED}
     first = study.trials[0]
     summary = TuningSummary(study=study_name, storage=storage, best=best, best_mase=float(study.best_value),
                             start_mase=float(first.value) if first.state.name == "COMPLETE" else float("nan"),
                             trials=len(study.trials), pruned=sum(t.state.name == "PRUNED" for t in study.trials),
                             seconds=time.perf_counter() - started, validation_points=test_size)
-    on_progress(1.0, f"Tuning: best of {summary.trials} settings, validation MASE {summary.best_mase:.3f}")
+    on_progress(1.0, Text("Tuning: best of {trials} settings, validation MASE {best:.3f}", trials=summary.trials, best=summary.best_mase))
     return {**params, **best}, summary
 
 

@@ -129,6 +129,17 @@ def _text_from_parts(message: str, fields: dict) -> Text:
     return Text(message, **fields)
 
 
+def joined(parts, separator: str = "; ") -> Text:
+    """Several sentences (plain or ``Text``) as one ``Text``, each part still shown in the reader's language."""
+    parts = list(parts)
+    return Text(separator.join("{p%d}" % i for i in range(len(parts))), **{f"p{i}": part for i, part in enumerate(parts)})
+
+
+def message_of(error: BaseException) -> str:
+    """An error's sentence, kept as a ``Text`` when it is one (so it can still be shown in another language)."""
+    return error.args[0] if len(error.args) == 1 and isinstance(error.args[0], Text) else str(error)
+
+
 def tr(text) -> str:
     """What the reader sees: a ``Text`` or an error made of one in the current language; any other string through
     the catalogue (a marked constant), or as it is when the catalogue does not have it (user data)."""

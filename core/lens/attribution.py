@@ -20,12 +20,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.i18n import N_
 from core.lens import probes
 from core.models.windows import channel_names
 
 BASELINES = {
-    "mean": "each input channel held at its own mean over the window",
-    "zeros": "zeros on the model's scale (no change since the window's end, the series' mean level, covariates at their means)",
+    "mean": N_("each input channel held at its own mean over the window"),
+    "zeros": N_("zeros on the model's scale (no change since the window's end, the series' mean level, covariates at their means)"),
 }
 TOLERANCE = 1e-3  # of the series' spread: how far the attributions' sum may be from F(x) - F(x0)
 CHUNK_VALUES = 400_000  # input values per backward pass

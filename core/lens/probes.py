@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.i18n import Text
 from core.lens import gates
 from core.models.windows import Prepared
 
@@ -163,10 +164,10 @@ def window_end_at(index: pd.Index, clicked, lookback: int) -> tuple[int, str]:
     try:
         at = int(clicked) if is_steps(index) else pd.Timestamp(clicked)
     except (TypeError, ValueError):
-        return last, f"The clicked point ({str(clicked)[:40]}) is not a date of this series; showing the last window."
+        return last, Text("The clicked point ({point}) is not a date of this series; showing the last window.", point=str(clicked)[:40])
     if at > index[-1]:
-        return last, "The clicked date is past the series' end (a forecast); showing the window ending on the last date."
+        return last, Text("The clicked date is past the series' end (a forecast); showing the window ending on the last date.")
     position = int(index.searchsorted(at, side="right")) - 1
     if position < first:
-        return first, f"A window needs {lookback} steps before its end; showing the first full window."
+        return first, Text("A window needs {lookback} steps before its end; showing the first full window.", lookback=lookback)
     return position, ""

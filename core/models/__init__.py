@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from importlib import import_module
 
 from core.errors import DataError
+from core.i18n import N_, Text
 
 # Keys other modules need by name.
 NAIVE2 = "naive2"        # OWA is relative to it
@@ -38,21 +39,21 @@ class ModelInfo:
 
 
 REGISTRY: dict[str, ModelInfo] = {m.key: m for m in (
-    ModelInfo("naive", "Naive", "Repeats the last value. The simplest honest reference.", "core.models.naive:Naive"),
-    ModelInfo(SNAIVE, "Seasonal naive", "Repeats the last season. The reference every skill score is relative to.",
+    ModelInfo("naive", N_("Naive"), N_("Repeats the last value. The simplest honest reference."), "core.models.naive:Naive"),
+    ModelInfo(SNAIVE, N_("Seasonal naive"), N_("Repeats the last season. The reference every skill score is relative to."),
               "core.models.naive:SeasonalNaive", needs_season=True),
-    ModelInfo(NAIVE2, "Naive2", "Naive on seasonally adjusted data (M4's reference for OWA).", "core.models.naive:Naive2"),
-    ModelInfo(REGRESSION, "Linear regression", "OLS on a trend, Fourier seasonality and recent lags.",
+    ModelInfo(NAIVE2, N_("Naive2"), N_("Naive on seasonally adjusted data (M4's reference for OWA)."), "core.models.naive:Naive2"),
+    ModelInfo(REGRESSION, N_("Linear regression"), N_("OLS on a trend, Fourier seasonality and recent lags."),
               "core.models.regression:LinearRegression"),
-    ModelInfo(ARIMA, "ARIMA", "Automatic (seasonal) ARIMA, stepwise search by AICc; Fourier terms for long seasons.",
+    ModelInfo(ARIMA, "ARIMA", N_("Automatic (seasonal) ARIMA, stepwise search by AICc; Fourier terms for long seasons."),
               "core.models.arima:AutoARIMA"),
-    ModelInfo(LSTM, "LSTM", "Keras LSTM with a direct multi-step head; uses covariates when given.",
+    ModelInfo(LSTM, "LSTM", N_("Keras LSTM with a direct multi-step head; uses covariates when given."),
               "core.models.lstm:LSTMForecaster", uses_covariates=True, slow=True, inspectable=True),
-    ModelInfo(GRU, "GRU", "Keras GRU (update and reset gates, no separate cell state) on the same windows and scaling "
-              "as the LSTM; trained when chosen, to compare the two.", "core.models.lstm:GRUForecaster", uses_covariates=True,
+    ModelInfo(GRU, "GRU", N_("Keras GRU (update and reset gates, no separate cell state) on the same windows and scaling "
+              "as the LSTM; trained when chosen, to compare the two."), "core.models.lstm:GRUForecaster", uses_covariates=True,
               slow=True, inspectable=True),
-    ModelInfo(GLOBAL_LSTM, "Global LSTM", "One LSTM trained on windows from every series, each window on its own scale; "
-              "trains once for the whole batch.", "core.models.global_lstm:GlobalLSTM", slow=True, panel=True,
+    ModelInfo(GLOBAL_LSTM, N_("Global LSTM"), N_("One LSTM trained on windows from every series, each window on its own scale; "
+              "trains once for the whole batch."), "core.models.global_lstm:GlobalLSTM", slow=True, panel=True,
               inspectable=True),
 )}
 
@@ -84,10 +85,11 @@ def _settings(info: ModelInfo, season: int, horizon: int, level: float, season_o
 def build_model(key: str, *, season: int, horizon: int, level: float = 0.9, season_options=(), **params):
     """A fresh, unfitted model with the series' season and horizon and the user's settings."""
     if key not in REGISTRY:
-        raise DataError(f"Unknown model '{key}'. Choose from: {', '.join(REGISTRY)}.")
+        raise DataError(Text("Unknown model '{key}'. Choose from: {join}.", key=key, join=', '.join(REGISTRY)))
     info = REGISTRY[key]
     if info.needs_season and season < 2:
-        raise DataError(f"{info.label} needs a season of at least 2 steps; this series has none (season 1). Leave it out or set a season.")
+        raise DataError(Text("{label} needs a season of at least 2 steps; this series has none (season 1). Leave it out or "
+                             "set a season.", label=Text(info.label)))
     settings = _settings(info, season, horizon, level, tuple(season_options))
     settings.update(params)
     return info.load()(**settings)

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import DataError
+from core.i18n import N_, Text
 from core.models.features import default_pairs, seasonal_design
 from core.models.base import Forecast, Forecaster, check_series, future_index
 
@@ -152,7 +153,7 @@ class AutoARIMA(Forecaster):
         if searching and _near_unit_root(result):
             # As forecast::auto.arima does: a fit whose AR or MA roots lie on or near the unit circle is an optimiser
             # failure, not a model (one such fit forecast 6x the last value of M4 weekly series W179); skip it.
-            self.warnings_["fits with roots near the unit circle rejected"] += 1
+            self.warnings_[N_("fits with roots near the unit circle rejected")] += 1
             return None, np.inf
         k = len(result.params) + 1  # + the concentrated variance
         n = result.nobs
@@ -210,7 +211,8 @@ class AutoARIMA(Forecaster):
                     improved = True
                     break
         if best is None:
-            raise DataError("ARIMA could not fit any model to this series; check it for extreme values or try a manual order.")
+            raise DataError(Text("ARIMA could not fit any model to this series; check it for extreme values or try a manual "
+                                 "order."))
         self.models_tried_ = len(tried)
         return best, results[best]
 
@@ -249,7 +251,7 @@ class AutoARIMA(Forecaster):
             order = Order(p, d, q, P if m_lags else 0, D if m_lags else 0, Q if m_lags else 0, m_lags, const and d + D <= 1)
             result, aicc = self._fit_one(search_values, order, searching=False)  # the order asked for, as estimated
             if result is None:
-                raise DataError(f"{order.label()} could not be estimated on this series; try a smaller order.")
+                raise DataError(Text("{label} could not be estimated on this series; try a smaller order.", label=order.label()))
             self.models_tried_ = 1
         else:
             D = seasonal_differences(search_values, m_lags) if m_lags else 0
@@ -276,13 +278,17 @@ class AutoARIMA(Forecaster):
         for season in self.fourier_seasons_:
             text += f" + Fourier({season}, K={self.fourier or default_pairs(season)})"
         if self.dropped_:
-            text += f", fitted on the last {self.n_:,} points (of {self.n_ + self.dropped_:,})"
+            return Text("{model}, fitted on the last {points:,} points (of {total:,})", model=text, points=self.n_,
+                        total=self.n_ + self.dropped_)
         return text
 
     def notes(self) -> str:
         if not self.warnings_:
             return ""
-        return "; ".join(f"{count}× {kind}" for kind, count in self.warnings_.most_common(4))
+        kinds = self.warnings_.most_common(4)
+        return Text("; ".join("{count%d}× {kind%d}" % (i, i) for i in range(len(kinds))),
+                    **{f"count{i}": count for i, (_, count) in enumerate(kinds)},
+                    **{f"kind{i}": Text(kind) for i, (kind, _) in enumerate(kinds)})
 
     def _predict(self, horizon: int) -> Forecast:
         t = np.arange(self.n_, self.n_ + horizon, dtype=float)
@@ -314,7 +320,7 @@ def _near_unit_root(result) -> bool:
 def _warning_kind(item) -> str:
     text = str(item.message)
     if "converge" in text.lower():
-        return "optimizer did not fully converge"
+        return N_("optimizer did not fully converge")
     if "non-stationary" in text.lower() or "non-invertible" in text.lower():
-        return "start values outside the stationary/invertible region"
+        return N_("start values outside the stationary/invertible region")
     return item.category.__name__

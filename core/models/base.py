@@ -21,6 +21,7 @@ from scipy.stats import norm
 
 from core.data.dates import is_steps, step_index
 from core.errors import DataError
+from core.i18n import N_, Text
 
 
 def no_progress(fraction: float, message: str) -> None:  # default on_progress
@@ -61,23 +62,23 @@ def future_index(series: pd.Series, horizon: int) -> pd.Index:
         return step_index(int(series.index[-1]) + 1, horizon)
     freq = series.index.freq or pd.infer_freq(series.index)
     if freq is None:
-        raise DataError("The series has no regular frequency; clean it on the Data page first.")
+        raise DataError(Text("The series has no regular frequency; clean it on the Data page first."))
     return pd.date_range(series.index[-1], periods=horizon + 1, freq=freq)[1:]
 
 
 def check_series(series: pd.Series, minimum: int, model: str) -> np.ndarray:
     values = series.to_numpy(dtype=float)
     if np.isnan(values).any():
-        raise DataError(f"{model} needs a series without gaps; fill the gaps on the Data page (Cleaning options → Gaps).")
+        raise DataError(Text("{model} needs a series without gaps; fill the gaps on the Data page (Cleaning options → Gaps).", model=Text(model)))
     if len(values) < minimum:
-        raise DataError(f"{model} needs at least {minimum} points to fit; the training part has {len(values)}. "
-                        "Use a shorter horizon or test size, or a longer series.")
+        raise DataError(Text("{model} needs at least {minimum} points to fit; the training part has {count}. Use a shorter "
+                             "horizon or test size, or a longer series.", model=Text(model), minimum=minimum, count=len(values)))
     return values
 
 
 def check_horizon(horizon: int) -> int:
     if int(horizon) < 1:
-        raise DataError("The horizon must be at least 1 step.")
+        raise DataError(Text("The horizon must be at least 1 step."))
     return int(horizon)
 
 
@@ -89,7 +90,7 @@ def normal_interval(mean: np.ndarray, sigma: np.ndarray, level: float) -> tuple[
 class Forecaster:
     """Base of every model: validates inputs and guards predict-before-fit; subclasses do ``_fit``/``_predict``."""
 
-    name = "Model"
+    name = N_("Model")
     panel = False            # True: fits many series at once (a mapping id -> series)
     minimum_points = 2       # a subclass may make this a property that depends on its settings
     level: float = 0.9
@@ -98,9 +99,9 @@ class Forecaster:
     def fit(self, series, covariates: pd.DataFrame | None = None, *, on_progress=no_progress, on_epoch=None):
         if isinstance(series, Mapping):
             if not self.panel:
-                raise DataError(f"{self.name} forecasts one series at a time; fit it on each series of the panel.")
+                raise DataError(Text("{name} forecasts one series at a time; fit it on each series of the panel.", name=Text(self.name)))
             if not series:
-                raise DataError(f"{self.name} needs at least one series.")
+                raise DataError(Text("{name} needs at least one series.", name=Text(self.name)))
             checked = {str(sid): self._check(s) for sid, s in series.items()}
         else:
             checked = self._check(series)
@@ -142,7 +143,7 @@ class Forecaster:
     def _check(self, series) -> pd.Series:
         if not isinstance(series, pd.Series) or not (isinstance(series.index, pd.DatetimeIndex) or
                                                      pd.api.types.is_integer_dtype(series.index)):
-            raise DataError(f"{self.name} needs a series indexed by dates or steps; clean the data on the Data page first.")
+            raise DataError(Text("{name} needs a series indexed by dates or steps; clean the data on the Data page first.", name=Text(self.name)))
         check_series(series, self.minimum_points, self.name)
         return series
 

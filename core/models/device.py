@@ -5,8 +5,10 @@ import functools
 import os
 from dataclasses import dataclass
 
-GPU_HINT = ('No GPU found. To train on an NVIDIA GPU (Linux with its driver installed), install TensorFlow with CUDA: '
-            'pip install "tensorflow[and-cuda]==2.21.0" in .venv, then restart the app.')
+from core.i18n import N_, Text
+
+GPU_HINT = N_('No GPU found. To train on an NVIDIA GPU (Linux with its driver installed), install TensorFlow with CUDA: '
+            'pip install "tensorflow[and-cuda]==2.21.0" in .venv, then restart the app.')  # noqa: E501
 
 
 @dataclass(frozen=True)
@@ -82,13 +84,13 @@ def cudnn_eligibility(recurrent_dropout: float = 0.0, activation: str = "tanh", 
     """Reasons a setting would move a GPU LSTM off the fused cuDNN kernel; empty when it stays eligible."""
     reasons = []
     if recurrent_dropout:
-        reasons.append("recurrent dropout is above 0 (input dropout is fine)")
+        reasons.append(Text("recurrent dropout is above 0 (input dropout is fine)"))
     if activation != "tanh":
-        reasons.append(f"the activation is {activation}, not tanh")
+        reasons.append(Text("the activation is {activation}, not tanh", activation=activation))
     if recurrent_activation != "sigmoid":
-        reasons.append(f"the recurrent activation is {recurrent_activation}, not sigmoid")
+        reasons.append(Text("the recurrent activation is {activation}, not sigmoid", activation=recurrent_activation))
     if unroll:
-        reasons.append("the loop is unrolled")
+        reasons.append(Text("the loop is unrolled"))
     if not use_bias:
-        reasons.append("the layer has no bias")
+        reasons.append(Text("the layer has no bias"))
     return reasons

@@ -18,6 +18,7 @@ import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
 from core.errors import DataError
+from core.i18n import Text
 from core.models.base import Forecast, Forecaster, check_horizon, future_index
 from core.models.keras_training import Training, conformal_width, keras_module, predict_network, train_network
 from core.models.windows import Prepared, Scaling, base_words, default_lookback, seasonal_base
@@ -113,21 +114,21 @@ class GlobalLSTM(Forecaster):
     # ------------------------------------------------------------------ fit
     def _fit(self, series, covariates, *, on_progress, on_epoch) -> None:
         if self.epochs < 1:
-            raise DataError("The global LSTM needs at least 1 epoch of training.")
+            raise DataError(Text("The global LSTM needs at least 1 epoch of training."))
         panel = as_panel(series)
         self.ids_ = list(panel)
         self.lookback_ = int(self.lookback) if self.lookback else global_lookback(self.season, self.horizon)
         if self.lookback_ < 2:
-            raise DataError("The global LSTM lookback must be at least 2 steps.")
+            raise DataError(Text("The global LSTM lookback must be at least 2 steps."))
         # Up to 400 windows a series, and about 50,000 in all: an epoch stays near a minute on 2 cores however many series.
         self.per_series_ = self.windows_per_series or int(np.clip(MAX_WINDOWS // len(panel), 50, 400))
         parts = [self._windows(s.to_numpy(dtype=float), i) for i, s in enumerate(panel.values())]
         x, y, x_val, y_val, codes, codes_val = (np.concatenate([p[k] for p in parts]) for k in range(6))
         if not np.all(np.isfinite(x)) or not np.all(np.isfinite(y)):
-            raise DataError("The global LSTM needs series without gaps; fill them first.")
+            raise DataError(Text("The global LSTM needs series without gaps; fill them first."))
         if len(x) < 10:
-            raise DataError(f"The series give only {len(x)} training windows of {self.lookback_} + {self.horizon} steps; "
-                            "at least 10 are needed. Use a shorter horizon or longer series.")
+            raise DataError(Text("The series give only {count} training windows of {lookback} + {horizon} steps; at least 10 are "
+                                 "needed. Use a shorter horizon or longer series.", count=len(x), lookback=self.lookback_, horizon=self.horizon))
         xs, _, scale = normalise(x)
         ys = ((y - seasonal_base(x, self.season, self.horizon)) / scale[:, None]).astype("float32")
         xv, _, scale_v = normalise(x_val)
@@ -147,7 +148,7 @@ class GlobalLSTM(Forecaster):
     def _predict(self, horizon: int):
         """Forecasts of every series from its last ``lookback`` values ({id: Forecast}, or one Forecast for one series)."""
         if horizon > self.horizon:
-            raise DataError(f"This global LSTM forecasts {self.horizon} steps; it cannot forecast {horizon}.")
+            raise DataError(Text("This global LSTM forecasts {horizon} steps; it cannot forecast {horizon2}.", horizon=self.horizon, horizon2=horizon))
         panel = as_panel(self.series_)
         last = np.stack([_padded(s.to_numpy(dtype=float), self.lookback_)[-self.lookback_:] for s in panel.values()])
         xs, _, scale = normalise(last)
@@ -183,9 +184,14 @@ class GlobalLSTM(Forecaster):
         return model
 
     def describe(self) -> str:
-        emb = f", series embedding {self.embedding}" if self.embedding else ""
-        return (f"global LSTM 1×{self.units}{emb}, lookback {self.lookback_}, {len(self.ids_)} series, {self.windows_:,} windows, "
-                f"{self.training_.epochs_run} epochs, {self.training_.epoch_seconds:.2f} s/epoch on {self.training_.device}")
+        fields = dict(units=self.units, embedding=self.embedding, lookback=self.lookback_, series=len(self.ids_),
+                      windows=self.windows_, epochs=self.training_.epochs_run, seconds=self.training_.epoch_seconds,
+                      device=self.training_.device)
+        if self.embedding:
+            return Text("global LSTM 1×{units}, series embedding {embedding}, lookback {lookback}, {series} series, {windows:,} "
+                        "windows, {epochs} epochs, {seconds:.2f} s/epoch on {device}", **fields)
+        return Text("global LSTM 1×{units}, lookback {lookback}, {series} series, {windows:,} windows, {epochs} epochs, "
+                    "{seconds:.2f} s/epoch on {device}", **fields)
 
 
 class SeriesView:
@@ -204,7 +210,7 @@ class SeriesView:
 
     def __init__(self, model: GlobalLSTM, sid: str):
         if sid not in model.ids_:
-            raise DataError(f"Series '{str(sid)[:40]}' was not among the series this global LSTM was trained on.")
+            raise DataError(Text("Series '{sid}' was not among the series this global LSTM was trained on.", sid=str(sid)[:40]))
         self.model, self.sid, self.code = model, sid, model.ids_.index(sid)
         self.lookback_, self.horizon, self.training_ = model.lookback_, model.horizon, model.training_
         values = as_panel(model.series_)[sid].to_numpy(dtype=float)
@@ -233,7 +239,7 @@ class SeriesView:
         """The batch's network forecasting ``horizon`` steps past the end of ``series`` (this series, all of it), with the
         intervals it learned: what "forecast the future" means for a series of a batch, without training anew."""
         if horizon > self.horizon:
-            raise DataError(f"The batch's network forecasts {self.horizon} steps; it cannot forecast {horizon}.")
+            raise DataError(Text("The batch's network forecasts {horizon} steps; it cannot forecast {horizon2}.", horizon=self.horizon, horizon2=horizon))
         last = _padded(series.to_numpy(dtype=float), self.lookback_)[-self.lookback_:]
         prepared = self.prepare(last)
         mean = self.forecast_window(prepared)[0, :horizon]
@@ -242,12 +248,15 @@ class SeriesView:
 
     def output_recipe(self) -> str:
         base = base_words(self.scaling_.period)
-        code = " and this series' learned vector" if self.model.embedding else ""
-        return (f"forecast = the window's base forecast ({base}) + network output × the window's own spread; the network reads "
-                f"the window shifted by its last value and divided by that spread{code}")
+        if self.model.embedding:
+            return Text("forecast = the window's base forecast ({base}) + network output × the window's own spread; the network "
+                        "reads the window shifted by its last value and divided by that spread, and this series' learned vector",
+                        base=base)
+        return Text("forecast = the window's base forecast ({base}) + network output × the window's own spread; the network reads "
+                    "the window shifted by its last value and divided by that spread", base=base)
 
     def describe(self) -> str:
-        return f"{self.model.describe()}; looking at series {self.sid}"
+        return Text("{model}; looking at series {series}", model=self.model.describe(), series=self.sid)
 
 
 def as_panel(series) -> dict[str, pd.Series]:

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import DataError
+from core.i18n import Text
 from core.models.base import no_progress
 
 
@@ -59,7 +60,8 @@ def epoch_report(keras, total: int, label: str, on_progress=no_progress, on_epoc
                 self.model.stop_training = True
             self.history["loss"].append(loss)
             self.history["val_loss"].append(val)
-            on_progress((epoch + 1) / total, f"{label} epoch {epoch + 1}/{total}: loss {loss:.4f}, validation {val:.4f}")
+            on_progress((epoch + 1) / total, Text("{label} epoch {epoch}/{total}: loss {loss:.4f}, validation {val:.4f}",
+                                                   label=Text(label), epoch=epoch + 1, total=total, loss=loss, val=val))
             if on_epoch:
                 on_epoch(epoch + 1, {"loss": loss, "val_loss": val})
 
@@ -104,8 +106,8 @@ def train_network(build, inputs, targets, validation, *, epochs: int, patience: 
         network.fit(inputs, targets, validation_data=validation, epochs=epochs, batch_size=batch_size,
                     shuffle=True, verbose=0, callbacks=[report, stop])
         if not np.all(np.isfinite(report.history["loss"])):
-            raise DataError(f"{label} training diverged (the loss became NaN or infinite). "
-                            "Lower the learning rate or log-transform the series.")
+            raise DataError(Text("{label} training diverged (the loss became NaN or infinite). Lower the learning rate or "
+                                 "log-transform the series.", label=label))
         predicted = predict_network(network, validation[0])
     training = Training(history=report.history, seconds=time.perf_counter() - started, device=device,
                         epoch_seconds=float(np.median(report.seconds)) if report.seconds else float("nan"))
@@ -161,22 +163,22 @@ def check_network_file(path) -> None:
     with zipfile.ZipFile(path) as archive:
         unpacked = sum(item.file_size for item in archive.infolist())
         if unpacked > MAX_NETWORK_BYTES:
-            raise DataError(f"This .keras file unpacks to {unpacked / 2 ** 20:,.0f} MB; this app loads networks up to "
-                            f"{MAX_NETWORK_BYTES / 2 ** 20:,.0f} MB. Export a smaller model.")
+            raise DataError(Text("This .keras file unpacks to {unpacked:,.0f} MB; this app loads networks up to "
+                                 "{MAX_NETWORK_BYTES:,.0f} MB. Export a smaller model.", unpacked=unpacked / 2 ** 20, MAX_NETWORK_BYTES=MAX_NETWORK_BYTES / 2 ** 20))
         try:
             config = json.loads(archive.read("config.json")) if "config.json" in archive.namelist() else {}
         except (ValueError, RecursionError):
-            raise DataError("This .keras file's description (config.json) is damaged. Export it again.") from None
+            raise DataError(Text("This .keras file's description (config.json) is damaged. Export it again.")) from None
     largest = max(_claimed_sizes(config), default=0)
     if largest > MAX_UNITS:
-        raise DataError(f"This model has a layer of {largest:,} units; this app loads networks with up to {MAX_UNITS:,} "
-                        "units a layer. Export a smaller model.")
+        raise DataError(Text("This model has a layer of {largest:,} units; this app loads networks with up to {MAX_UNITS:,} "
+                             "units a layer. Export a smaller model.", largest=largest, MAX_UNITS=MAX_UNITS))
 
 
 def _claimed_sizes(node, depth: int = 0):
     """Every 'units' and input-shape size anywhere in a Keras config."""
     if depth > 50:
-        raise DataError("This .keras file's description is nested too deeply to be a model. Export it again.")
+        raise DataError(Text("This .keras file's description is nested too deeply to be a model. Export it again."))
     if isinstance(node, dict):
         for key, value in node.items():
             if key == "units" and isinstance(value, (int, float)):
@@ -193,7 +195,8 @@ def _claimed_sizes(node, depth: int = 0):
 def load_network(path) -> object:
     """Load a .keras file with safe_mode on: a model carrying code (Lambda layers) is refused with a sentence."""
     if not zipfile.is_zipfile(path):
-        raise DataError("This file is not a readable .keras model (it is not a Keras archive; it may be damaged or renamed). Export it again.")
+        raise DataError(Text("This file is not a readable .keras model (it is not a Keras archive; it may be damaged or "
+                             "renamed). Export it again."))
     check_network_file(path)
     keras = keras_module()
     try:
@@ -201,8 +204,8 @@ def load_network(path) -> object:
     except ValueError as error:
         text = str(error)
         if "Lambda" in text or "safe_mode" in text or "unsafe" in text.lower():
-            raise DataError("This model contains code (a Lambda layer) and was refused: safe mode never runs code from an uploaded file. "
-                            "Rebuild it without Lambda layers.") from None
-        raise DataError(f"This .keras file could not be loaded ({text.splitlines()[0][:160]}). Check that it is a Keras 3 model file.") from None
+            raise DataError(Text("This model contains code (a Lambda layer) and was refused: safe mode never runs code from an "
+                                 "uploaded file. Rebuild it without Lambda layers.")) from None
+        raise DataError(Text("This .keras file could not be loaded ({splitlines}). Check that it is a Keras 3 model file.", splitlines=text.splitlines()[0][:160])) from None
     except Exception as error:  # zipfile.BadZipFile, OSError, KeyError, h5 errors among others
-        raise DataError(f"This file is not a readable .keras model ({type(error).__name__}); it may be damaged. Export it again.") from None
+        raise DataError(Text("This file is not a readable .keras model ({name}); it may be damaged. Export it again.", name=type(error).__name__)) from None

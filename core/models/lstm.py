@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import DataError
+from core.i18n import N_, Text
 from core.models import ensemble
 from core.models.base import Forecast, Forecaster, check_horizon, future_index
 from core.models.keras_training import Training, conformal_width, keras_module, predict_network, train_network
@@ -72,20 +73,20 @@ class LSTMForecaster(Forecaster):
     # ------------------------------------------------------------------ checks
     def _validate(self, n: int) -> int:
         if self.epochs < 1:
-            raise DataError(f"The {self.cell} needs at least 1 epoch of training.")
+            raise DataError(Text("The {cell} needs at least 1 epoch of training.", cell=self.cell))
         if not 1 <= self.layers <= 3:
-            raise DataError(f"Choose 1 to 3 {self.cell} layers.")
+            raise DataError(Text("Choose 1 to 3 {cell} layers.", cell=self.cell))
         if not 0 <= self.dropout < 1 or not 0 <= self.recurrent_dropout < 1:
-            raise DataError("Dropout must be at least 0 and below 1.")
+            raise DataError(Text("Dropout must be at least 0 and below 1."))
         lookback = int(self.lookback) if self.lookback else default_lookback(self.season, self.horizon, n)
         if lookback < 2:
-            raise DataError(f"The {self.cell} lookback must be at least 2 steps.")
+            raise DataError(Text("The {cell} lookback must be at least 2 steps.", cell=self.cell))
         windows = n - lookback - self.horizon + 1
         if windows < 10:
             raise DataError(
-                f"The series is too short for an {self.cell} with lookback {lookback} and horizon {self.horizon}: "
-                f"{n} training points give {max(windows, 0)} windows and at least 10 are needed. "
-                f"Use a shorter lookback or horizon (at most {max(2, n - self.horizon - 9)} lookback here)."
+                Text("The series is too short for an {cell} with lookback {lookback} and horizon {horizon}: {n} "
+                     "training points give {windows} windows and at least 10 are needed. Use a shorter lookback or "
+                     "horizon (at most {value} lookback here).", cell=self.cell, lookback=lookback, horizon=self.horizon, n=n, windows=max(windows, 0), value=max(2, n - self.horizon - 9))
             )
         return lookback
 
@@ -97,7 +98,7 @@ class LSTMForecaster(Forecaster):
         if covariates is not None and covariates.shape[1]:
             cov = covariates.reindex(series.index).to_numpy(dtype=float)
             if np.isnan(cov).any():
-                raise DataError("The covariates have gaps on the series' dates; fill them on the Data page.")
+                raise DataError(Text("The covariates have gaps on the series' dates; fill them on the Data page."))
             self.covariate_names_ = [str(c) for c in covariates.columns]
         lookback = self._validate(len(values))
         full_values, full_cov = values, cov
@@ -168,7 +169,8 @@ class LSTMForecaster(Forecaster):
 
     def _predict(self, horizon: int) -> Forecast:
         if horizon > self.horizon:
-            raise DataError(f"This {self.cell} was trained to forecast {self.horizon} steps; it cannot forecast {horizon}. Retrain with a longer horizon.")
+            raise DataError(Text("This {cell} was trained to forecast {horizon} steps; it cannot forecast {horizon2}. Retrain "
+                                 "with a longer horizon.", cell=self.cell, horizon=self.horizon, horizon2=horizon))
         mean = self.forecast_window(self.last_window())[0, :horizon]
         width = self.width_[:horizon]
         return Forecast(future_index(self.series_, horizon), mean, mean - width, mean + width, self.name, self.level)
@@ -185,10 +187,15 @@ class LSTMForecaster(Forecaster):
 
     def describe(self) -> str:
         t = self.training_
-        median = f"median of {self.members_} " if self.members_ > 1 else ""
-        return (f"{median}{self.cell} {self.layers}×{self.units}, lookback {self.lookback_}, {t.epochs_run} epochs "
-                f"(best {t.best_epoch}), {t.epoch_seconds:.2f} s/epoch on {t.device}"
-                + (f", trained on the last {MAX_WINDOWS:,} windows" if getattr(self, "dropped_", 0) else ""))
+        fields = dict(members=self.members_, cell=self.cell, layers=self.layers, units=self.units, lookback=self.lookback_,
+                      epochs=t.epochs_run, best=t.best_epoch, seconds=t.epoch_seconds, device=t.device)
+        text = (Text("median of {members} {cell} {layers}×{units}, lookback {lookback}, {epochs} epochs (best {best}), "
+                     "{seconds:.2f} s/epoch on {device}", **fields) if self.members_ > 1 else
+                Text("{cell} {layers}×{units}, lookback {lookback}, {epochs} epochs (best {best}), {seconds:.2f} s/epoch on {device}",
+                     **fields))
+        if getattr(self, "dropped_", 0):
+            return Text("{text}, trained on the last {windows:,} windows", text=text, windows=MAX_WINDOWS)
+        return text
 
     def network(self):
         return self.model_
@@ -197,9 +204,14 @@ class LSTMForecaster(Forecaster):
         """How the network's output becomes the forecast, in words (the gates show the network; this is what follows it)."""
         scaling = self.scaling_
         base = base_words(scaling.period)
-        spread = "the window's own spread" if scaling.per_window else "the series' spread"
-        kept = "" if self.shrink_ == 1 else f" × {self.shrink_:.1f} (the share of the correction that helped on validation windows)"
-        return (f"forecast = the window's base forecast ({base}) + network output × {spread}{kept}")
+        if scaling.per_window:
+            recipe = N_("forecast = the window's base forecast ({base}) + network output × the window's own spread")
+        else:
+            recipe = N_("forecast = the window's base forecast ({base}) + network output × the series' spread")
+        if self.shrink_ != 1:
+            return Text("{recipe} × {shrink:.1f} (the share of the correction that helped on validation windows)",
+                        recipe=Text(recipe, base=base), shrink=self.shrink_)
+        return Text(recipe, base=base)
 
     @classmethod
     def restore(cls, state: dict, network, series: pd.Series, covariates: pd.DataFrame | None = None) -> "LSTMForecaster":
@@ -279,7 +291,7 @@ def network_shape(keras_model) -> tuple[int, int]:
     members = ensemble.members_in(keras_model) or max(1, sum(layer.name.endswith("forecast") for layer in keras_model.layers))
     width = int(keras_model.output_shape[-1])
     if width % members:
-        raise DataError(f"This model's output ({width} values) does not split into its {members} forecasting heads.")
+        raise DataError(Text("This model's output ({width} values) does not split into its {members} forecasting heads.", width=width, members=members))
     return members, width // members
 
 
@@ -289,19 +301,21 @@ def adopt(keras_model, series: pd.Series, covariates: pd.DataFrame | None, seaso
     if isinstance(shape, list):
         shape = shape[0]
     if len(shape) != 3:
-        raise DataError(f"This model takes inputs of shape {shape}; an LSTM forecaster takes (lookback, channels).")
+        raise DataError(Text("This model takes inputs of shape {shape}; an LSTM forecaster takes (lookback, channels).", shape=shape))
     lookback, channels = int(shape[1]), int(shape[2])
     names = [] if covariates is None else [str(c) for c in covariates.columns]
     if channels not in (1 + len(names), 2 + len(names)):
-        raise DataError(f"This model reads {channels} input channels, but the current data give {2 + len(names)} "
-                        f"(2 for the series{', plus ' + str(len(names)) + ' covariates' if names else ''}). Choose matching covariates on the Data page.")
+        raise DataError(Text("This model reads {channels} input channels, but the current data give {given} (2 for the series, "
+                             "plus {covariates} covariates). Choose matching covariates on the Data page.",
+                             channels=channels, given=2 + len(names), covariates=len(names)))
     level_channel = channels == 2 + len(names)
     if not any(layer.__class__.__name__ == "LSTM" for layer in keras_model.layers):
-        raise DataError("This model has no LSTM layer; upload a model trained by LSTM Lens or another Keras LSTM.")
+        raise DataError(Text("This model has no LSTM layer; upload a model trained by LSTM Lens or another Keras LSTM."))
     members, horizon = network_shape(keras_model)
     values = series.to_numpy(dtype=float)
     if len(values) < lookback + horizon + 10:
-        raise DataError(f"This model reads {lookback} steps and forecasts {horizon}; the series needs at least {lookback + horizon + 10} points, it has {len(values)}.")
+        raise DataError(Text("This model reads {lookback} steps and forecasts {horizon}; the series needs at least "
+                             "{lookback2} points, it has {count}.", lookback=lookback, horizon=horizon, lookback2=lookback + horizon + 10, count=len(values)))
     cov = None if not names else covariates.to_numpy(dtype=float)
     keep = MAX_WINDOWS + lookback + horizon  # the recent part is enough to calibrate, and bounds memory
     values, cov = values[-keep:], None if cov is None else cov[-keep:]

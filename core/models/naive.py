@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import DataError
+from core.i18n import N_, Text
 from core.models.base import Forecast, Forecaster, future_index, normal_interval
 
 
@@ -75,7 +76,7 @@ class _Reference(Forecaster):
 class Naive(_Reference):
     """Every future value equals the last one (a random walk)."""
 
-    name = "Naive"
+    name = N_("Naive")
 
     def __init__(self, level: float = 0.9):
         super().__init__(1, level)
@@ -89,7 +90,7 @@ class Naive(_Reference):
 class SeasonalNaive(_Reference):
     """Every future value equals the value one season earlier."""
 
-    name = "Seasonal naive"
+    name = N_("Seasonal naive")
 
     @property
     def minimum_points(self) -> int:
@@ -97,7 +98,7 @@ class SeasonalNaive(_Reference):
 
     def _check(self, series) -> pd.Series:
         if self.season < 2:
-            raise DataError("Seasonal naive needs a season of at least 2 steps; with no season, use Naive.")
+            raise DataError(Text("Seasonal naive needs a season of at least 2 steps; with no season, use Naive."))
         return super()._check(series)
 
     def _predict(self, horizon: int) -> Forecast:
@@ -110,7 +111,7 @@ class SeasonalNaive(_Reference):
 class Naive2(_Reference):
     """M4's Naive2: naive after a classical multiplicative seasonal adjustment (when the data are seasonal)."""
 
-    name = "Naive2"
+    name = N_("Naive2")
 
     def _predict(self, horizon: int) -> Forecast:
         mean, fitted_figure = naive2_forecast(self.values_, horizon, self.season)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from core.models.features import seasonal_design
+from core.i18n import N_, Text
 from core.models.base import Forecast, Forecaster, check_series, future_index
 
 
@@ -20,7 +21,7 @@ def default_lags(season: int, length: int) -> tuple[int, ...]:
 
 
 class LinearRegression(Forecaster):
-    name = "Linear regression"
+    name = N_("Linear regression")
 
     def __init__(self, season: int = 1, lags: tuple[int, ...] | None = None, trend: bool = True,
                  fourier: int | None = None, level: float = 0.9, seed: int = 0, paths: int = 500):
@@ -51,14 +52,15 @@ class LinearRegression(Forecaster):
         self.result_ = sm.OLS(values[rows], design).fit()
         self.values_ = values
 
-    def describe(self) -> str:
-        parts = ["OLS: intercept"] + (["linear trend"] if self.trend else [])
+    def describe(self) -> Text:
+        parts = [Text("OLS: intercept")] + ([Text("linear trend")] if self.trend else [])
         if self.season > 1:
             from core.models.features import default_pairs
             parts.append(f"Fourier({self.season}, K={self.fourier or default_pairs(self.season)})")
         if self.lags_:
-            parts.append("lags " + ", ".join(map(str, self.lags_)))
-        return " + ".join(parts) + f"; R² {self.result_.rsquared:.3f}"
+            parts.append(Text("lags {lags}", lags=", ".join(map(str, self.lags_))))
+        terms = {f"t{i}": part for i, part in enumerate(parts)}
+        return Text(" + ".join("{%s}" % k for k in terms) + "; R² {r2:.3f}", r2=self.result_.rsquared, **terms)
 
     def _predict(self, horizon: int) -> Forecast:
         n, lags = self.n_, self.lags_

@@ -14,10 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from core.i18n import Text
 
-def base_words(period: int) -> str:
+
+def base_words(period: int) -> Text:
     """The base forecast both LSTMs correct, in words."""
-    return "its last value" if period == 1 else f"its last {period} values (one season) repeated"
+    return Text("its last value") if period == 1 else Text("its last {period} values (one season) repeated", period=period)
 
 
 def seasonal_base(windows: np.ndarray, season: int, horizon: int) -> np.ndarray:
@@ -88,7 +90,7 @@ class Prepared:
 
 
 def channel_names(covariate_names: list[str] | tuple[str, ...] = (), level_channel: bool = True) -> list[str]:
-    return ["change since window end", *(["standardised level"] if level_channel else []), *covariate_names]
+    return [Text("change since window end"), *([Text("standardised level")] if level_channel else []), *covariate_names]
 
 
 def input_windows(target: np.ndarray, covariates: np.ndarray | None, lookback: int, horizon: int, scaling: Scaling) -> Prepared:

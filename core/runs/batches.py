@@ -17,6 +17,7 @@ import pandas as pd
 
 from core.batch.panel import BatchResult
 from core.errors import DataError
+from core.i18n import Text
 from core.models import REGISTRY
 from core.models.keras_training import load_network, save_network
 from core.runs.owners import LOCAL, LOCAL_VIEWER, Viewer
@@ -57,20 +58,20 @@ def save_batch(result: BatchResult, root: Path | None = None, owner: str = LOCAL
 
 def load_batch(batch_id: str, root: Path | None = None, viewer: Viewer = LOCAL_VIEWER) -> BatchResult:
     folder = batches_dir(root) / str(batch_id)
-    missing = DataError(f"There is no saved batch '{str(batch_id)[:40]}' of yours. Run the batch again.")
+    missing = DataError(Text("There is no saved batch '{batch_id}' of yours. Run the batch again.", batch_id=str(batch_id)[:40]))
     if not _ID.match(str(batch_id)) or not (folder / "meta.json").exists():
         raise missing
     try:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise DataError(f"The saved batch {batch_id} could not be read ({type(error).__name__}). Run the batch again.") from None
+        raise DataError(Text("The saved batch {batch_id} could not be read ({name}). Run the batch again.", batch_id=batch_id, name=type(error).__name__)) from None
     if not viewer.may_see(meta.get("owner", LOCAL)):  # another user's batch reads as no batch at all
         raise missing
     try:
         tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES}
         long = pd.read_parquet(folder / "history.parquet")
     except (OSError, ValueError) as error:
-        raise DataError(f"The saved batch {batch_id} could not be read ({type(error).__name__}). Run the batch again.") from None
+        raise DataError(Text("The saved batch {batch_id} could not be read ({name}). Run the batch again.", batch_id=batch_id, name=type(error).__name__)) from None
     history = {}
     for sid in meta["order"]:
         part = long[long["unique_id"] == sid]
@@ -94,5 +95,5 @@ def delete_batch(batch_id: str, root: Path | None = None, viewer: Viewer = LOCAL
     if _ID.match(str(batch_id)):
         meta = batches_dir(root) / batch_id / "meta.json"
         if meta.exists() and not viewer.may_delete(json.loads(meta.read_text(encoding="utf-8")).get("owner", LOCAL)):
-            raise DataError(f"There is no saved batch '{batch_id}' of yours to delete.")
+            raise DataError(Text("There is no saved batch '{batch_id}' of yours to delete.", batch_id=batch_id))
         shutil.rmtree(batches_dir(root) / batch_id, ignore_errors=True)

@@ -10,6 +10,7 @@ import json
 import zipfile
 
 from core.errors import DataError
+from core.i18n import Text
 from core.models.keras_training import MAX_NETWORK_BYTES
 from core.models import REGISTRY
 from core.runs.codec import rebuild, result_to_json, run_payload
@@ -52,22 +53,23 @@ def import_bundle(data: bytes) -> TrainingRun:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
         if MANIFEST not in names:
-            raise DataError("This zip is not an LSTM Lens run bundle (bundle.json is missing).")
+            raise DataError(Text("This zip is not an LSTM Lens run bundle (bundle.json is missing)."))
         sizes = {item.filename: item.file_size for item in archive.infolist()}
         if sizes[MANIFEST] > MAX_MANIFEST_BYTES or any(size > MAX_NETWORK_BYTES for name, size in sizes.items() if name.endswith(".keras")):
-            raise DataError(f"This bundle unpacks to more than this app reads ({MAX_MANIFEST_BYTES // 2 ** 20} MB of run data, "
-                            f"{MAX_NETWORK_BYTES // 2 ** 20} MB a network). Export the run again.")
+            raise DataError(Text("This bundle unpacks to more than this app reads ({MAX_MANIFEST_BYTES} MB of run data, "
+                                 "{MAX_NETWORK_BYTES} MB a network). Export the run again.", MAX_MANIFEST_BYTES=MAX_MANIFEST_BYTES // 2 ** 20, MAX_NETWORK_BYTES=MAX_NETWORK_BYTES // 2 ** 20))
         manifest = json.loads(archive.read(MANIFEST))
     except (zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError, RecursionError):
-        raise DataError("This file is not a readable LSTM Lens run bundle (a damaged zip or manifest). Export the run again.") from None
+        raise DataError(Text("This file is not a readable LSTM Lens run bundle (a damaged zip or manifest). Export the run "
+                             "again.")) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         found = manifest.get("format") if isinstance(manifest, dict) else type(manifest).__name__
-        raise DataError(f"This bundle has format '{str(found)[:40]}', this app reads '{FORMAT}'.")
+        raise DataError(Text("This bundle has format '{found}', this app reads '{FORMAT}'.", found=str(found)[:40], FORMAT=FORMAT))
     check_manifest(manifest)
     unknown = [key for key in manifest["results"] if key not in REGISTRY]
     if unknown:
-        raise DataError(f"This bundle holds results of models this app does not know ({', '.join(k[:40] for k in unknown[:5])}). "
-                        "Export the run again with this version of LSTM Lens.")
+        raise DataError(Text("This bundle holds results of models this app does not know ({join}). Export the run again with "
+                             "this version of LSTM Lens.", join=', '.join(k[:40] for k in unknown[:5])))
     try:
         networks = {key: load_network_bytes(archive.read(network_member(key)))
                     for key in manifest["results"] if network_member(key) in names}
@@ -75,4 +77,4 @@ def import_bundle(data: bytes) -> TrainingRun:
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         if isinstance(error, DataError):
             raise
-        raise DataError(f"This bundle is incomplete or damaged ({type(error).__name__}: {str(error)[:120]}). Export the run again.") from None
+        raise DataError(Text("This bundle is incomplete or damaged ({name}: {error}). Export the run again.", name=type(error).__name__, error=str(error)[:120])) from None

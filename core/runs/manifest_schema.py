@@ -6,6 +6,7 @@ million models or a label of a megabyte; what does not fit gets one sentence nam
 from __future__ import annotations
 
 from core.errors import DataError
+from core.i18n import Text
 
 MAX_STEPS = 100_000          # horizon, test part, season
 MAX_POINTS = 5_000_000       # values in one saved series or forecast
@@ -71,5 +72,5 @@ def check_manifest(manifest) -> None:
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(SCHEMA).iter_errors(manifest))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "the top level"
-        raise DataError(f"This bundle's manifest is not one LSTM Lens writes: at {where[:80]}, {error.message[:160]}. "
-                        "Export the run again.")
+        raise DataError(Text("This bundle's manifest is not one LSTM Lens writes: at {where}, {message}. Export the run "
+                             "again.", where=where[:80], message=error.message[:160]))

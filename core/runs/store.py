@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from core.errors import DataError
+from core.i18n import Text
 from core.runs.codec import num, rebuild, result_to_json, run_payload
 from core.runs.owners import LOCAL, LOCAL_VIEWER, Viewer
 from core.runs.records import TrainingRun
@@ -117,7 +118,7 @@ class RunStore:
                                  "it was not written by LSTM Lens. Set it aside (the Runs page has a button; it is renamed "
                                  "and kept) to start a new history.")
         if int(found) > SCHEMA_VERSION:
-            raise DataError(f"The run history in {self.root} was written by a newer LSTM Lens (schema {found}); update the app.")
+            raise DataError(Text("The run history in {root} was written by a newer LSTM Lens (schema {found}); update the app.", root=self.root, found=found))
         for version in range(int(found) + 1, SCHEMA_VERSION + 1):
             for statement in MIGRATIONS[version]:
                 db.execute(statement)
@@ -155,7 +156,7 @@ class RunStore:
                 raise self._damaged(error) from None
             finally:
                 db.close()
-        raise DataError(f"The run history in {self.root} stayed locked by another process; try again in a moment.")
+        raise DataError(Text("The run history in {root} stayed locked by another process; try again in a moment.", root=self.root))
 
     @contextmanager
     def _connect(self):
@@ -240,9 +241,9 @@ class RunStore:
         with self._connect() as db:
             row = db.execute("SELECT status, payload, created, owner FROM runs WHERE id=?", (run_id,)).fetchone()
             if row is None or not viewer.may_see(row[3]):  # another user's run reads as no run at all
-                raise DataError(f"There is no run '{str(run_id)[:40]}' in your history.")
+                raise DataError(Text("There is no run '{run_id}' in your history.", run_id=str(run_id)[:40]))
             if row[0] != "finished":
-                raise DataError(f"Run {run_id} did not finish ({row[0]}); only finished runs can be reopened.")
+                raise DataError(Text("Run {run_id} did not finish ({row}); only finished runs can be reopened.", run_id=run_id, row=row[0]))
             results = {key: (json.loads(payload), file) for key, payload, file in
                        db.execute("SELECT model_key, payload, model_file FROM results WHERE run_id=?", (run_id,))}
         networks, missing = {}, []
@@ -263,7 +264,7 @@ class RunStore:
 
     def delete(self, run_id: str, viewer: Viewer = LOCAL_VIEWER) -> None:
         if not viewer.may_delete(self.owner(run_id)):
-            raise DataError(f"There is no run '{str(run_id)[:40]}' in your history to delete.")
+            raise DataError(Text("There is no run '{run_id}' in your history to delete.", run_id=str(run_id)[:40]))
         with self._connect() as db:
             files = [r[0] for r in db.execute("SELECT model_file FROM results WHERE run_id=? AND model_file IS NOT NULL", (run_id,))]
             db.execute("DELETE FROM results WHERE run_id=?", (run_id,))
@@ -278,8 +279,8 @@ class RunStore:
     def reassign(self, from_owner: str, to_owner: str, viewer: Viewer) -> int:
         """Hand every run of one owner to another (an administrator's move, e.g. the pre-sign-in runs to a user)."""
         if not viewer.admin:
-            raise DataError("Only an administrator can hand runs to another user.")
+            raise DataError(Text("Only an administrator can hand runs to another user."))
         if not str(to_owner).strip():
-            raise DataError("Name the user to hand the runs to: their issuer and subject, as the Runs page lists owners.")
+            raise DataError(Text("Name the user to hand the runs to: their issuer and subject, as the Runs page lists owners."))
         with self._connect() as db:
             return db.execute("UPDATE runs SET owner=? WHERE owner=?", (str(to_owner).strip(), from_owner)).rowcount
