@@ -90,7 +90,7 @@ class Text(str):
     ``to_json``/``from_json`` keep its message id and fields in saved runs.
     """
 
-    def __new__(cls, message: str, **fields):
+    def __new__(cls, message: str, /, **fields):
         english = message.format(**{k: v.english() if isinstance(v, Text) else v for k, v in fields.items()})
         self = super().__new__(cls, english)
         self.message, self.fields = message, fields

@@ -111,9 +111,21 @@ def result_to_json(r: ModelResult) -> dict:
            "fit_seconds": num(r.fit_seconds), "predict_seconds": num(r.predict_seconds),
            "description": r.description, "error": r.error, "notes": r.notes if r.error is None else "",
            "forecast": forecast_to_json(r.forecast) if r.forecast is not None else None}
+    messages = {k: v.to_json() for k in _MESSAGE_FIELDS if isinstance(v := out[k], Text)}
+    if messages:  # kept as catalogue messages too, so a reopened run is shown in the reader's language
+        out["messages"] = messages
     if r.error is None and r.model is not None and r.model.network() is not None:
         out["state"] = r.model.state()  # with the network file, enough to forecast again
     return jsonable(out)
+
+
+_MESSAGE_FIELDS = ("description", "error", "notes")
+
+
+def _message(r: dict, field: str):
+    """A result's sentence: its catalogue message where the run kept one, else the text as saved."""
+    kept = (r.get("messages") or {}).get(field)
+    return Text.from_json(kept) if kept else r.get(field, "")
 
 
 def saved_state(r: dict) -> dict | None:
@@ -139,7 +151,8 @@ def rebuild(payload: dict, results: dict[str, dict], networks: dict[str, object]
     for key, r in results.items():
         result = ModelResult(key=r["key"], label=r["label"], metrics={k: unnum(v) for k, v in r["metrics"].items()},
                              fit_seconds=unnum(r["fit_seconds"]), predict_seconds=unnum(r["predict_seconds"]),
-                             description=r["description"], error=r["error"], notes=r.get("notes", ""),
+                             description=_message(r, "description"), error=r["error"] and _message(r, "error"),
+                             notes=_message(r, "notes"),
                              forecast=forecast_from_json(r["forecast"]) if r.get("forecast") else None)
         state = saved_state(r)
         if key in networks and state and key in REGISTRY:

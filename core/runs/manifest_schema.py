@@ -26,16 +26,17 @@ _forecast = {"type": "object", "required": ["mean", "lower", "upper", "model", "
                             "freq": {"type": ["string", "null"], "maxLength": 32}, "start": _start, "periods": _steps,
                             "mean": _values, "lower": _values, "upper": _values, "model": _name,
                             "level": {"type": "number", "minimum": 0.5, "maximum": 0.99}}}
+_message = {"type": "object", "required": ["message", "fields"], "additionalProperties": False,  # core.i18n.Text
+            "properties": {"message": _text, "fields": {"type": "object", "maxProperties": 20, "additionalProperties": {
+                "anyOf": [{"type": ["string", "number", "boolean", "null"], "maxLength": MAX_TEXT}, {"type": "object"}]}}}}
 _result = {"type": "object", "required": ["key", "label", "metrics", "error"],
            "properties": {"key": _name, "label": _name, "description": _text, "notes": _text,
                           "error": {"type": ["string", "null"], "maxLength": MAX_TEXT},
                           "metrics": {"type": "object", "maxProperties": 50, "additionalProperties": _number},
                           "fit_seconds": _number, "predict_seconds": _number,
                           "forecast": {"anyOf": [_forecast, {"type": "null"}]}, "state": {"type": "object"},
-                          "lstm_state": {"type": "object"}}}
-_message = {"type": "object", "required": ["message", "fields"], "additionalProperties": False,  # core.i18n.Text
-            "properties": {"message": _text, "fields": {"type": "object", "maxProperties": 20, "additionalProperties": {
-                "anyOf": [{"type": ["string", "number", "boolean", "null"], "maxLength": MAX_TEXT}, {"type": "object"}]}}}}
+                          "lstm_state": {"type": "object"},
+                          "messages": {"type": "object", "maxProperties": 3, "additionalProperties": _message}}}
 _clean = {"type": "object", "required": ["y", "freq", "season", "report", "log", "season_options"],
           "properties": {"y": _series, "freq": {"type": "string", "maxLength": 32}, "season": _steps,
                          "covariates": {"anyOf": [{"type": "null"},
