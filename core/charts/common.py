@@ -11,7 +11,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from core.i18n import language
+from core.i18n.formats import date_axis
+
 TEMPLATE = "plotly_white"
+# Plotly's own font list has no Korean glyphs; browsers fall back per glyph, and this names the usual Korean fonts
+# first so the offline HTML and the app draw Hangul alike.
+FONT = "Open Sans, Noto Sans CJK KR, Noto Sans KR, Apple SD Gothic Neo, Malgun Gothic, verdana, arial, sans-serif"
 HISTORY = "#334155"
 ACTUAL = "#0f172a"
 PALETTE = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#ca8a04", "#db2777"]
@@ -29,7 +35,16 @@ def base_layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
         margin=dict(l=10, r=10, t=50, b=10),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1),
         hovermode="x unified",
+        font=dict(family=FONT),
     )
+    return fig
+
+
+def dated(fig: go.Figure, index=None, **where) -> go.Figure:
+    """Date ticks written in the reader's language on the x axes (``where``: which ones, as for update_xaxes), when
+    ``index`` holds dates (a series numbered in steps keeps plain numbers)."""
+    if index is None or isinstance(index, pd.DatetimeIndex):
+        fig.update_xaxes(**date_axis(), **where)
     return fig
 
 
@@ -69,5 +84,5 @@ def model_colors(labels) -> dict[str, str]:
 def standalone_html(figures: list, title: str) -> str:
     """One HTML file holding every figure, with plotly.js embedded once, so it opens offline."""
     parts = [fig.to_html(full_html=False, include_plotlyjs=(i == 0)) for i, fig in enumerate(figures)]
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{esc(title)}</title></head>"
-            f"<body style='font-family:sans-serif'><h1>{esc(title)}</h1>{''.join(parts)}</body></html>")
+    return (f"<!doctype html><html lang='{language()}'><head><meta charset='utf-8'><title>{esc(title)}</title></head>"
+            f"<body style=\"font-family:{FONT}\"><h1>{esc(title)}</h1>{''.join(parts)}</body></html>")

@@ -4,17 +4,28 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from core.charts.common import base_layout
+from core.i18n import _
+
+
+def _named(fig: go.Figure) -> go.Figure:
+    """Optuna's own trace names and setting names, in the reader's language."""
+    for trace in fig.data:
+        if trace.name:
+            trace.name = _(trace.name)
+        if trace.type == "bar" and trace.y is not None:
+            trace.y = [_(str(name)) for name in trace.y]
+    return fig
 
 
 def history_chart(study) -> go.Figure:
     """Every trial's validation MASE and the best so far (Optuna's optimisation history)."""
     from optuna.visualization import plot_optimization_history
 
-    fig = plot_optimization_history(study, target_name="validation MASE")
-    fig = base_layout(fig, "Tuning: validation MASE of each setting tried", height=360)
+    fig = _named(plot_optimization_history(study, target_name=_("validation MASE")))
+    fig = base_layout(fig, _("Tuning: validation MASE of each setting tried"), height=360)
     fig.update_layout(hovermode="closest")
-    fig.update_xaxes(title="trial")
-    fig.update_yaxes(title="validation MASE (lower is better)")
+    fig.update_xaxes(title=_("trial"))
+    fig.update_yaxes(title=_("validation MASE (lower is better)"))
     return fig
 
 
@@ -27,9 +38,11 @@ def importance_chart(study) -> go.Figure | None:
     if len(finished) < 4:
         return None
     try:
-        fig = plot_param_importances(study, evaluator=PedAnovaImportanceEvaluator(), target_name="validation MASE")
+        fig = plot_param_importances(study, evaluator=PedAnovaImportanceEvaluator(), target_name=_("validation MASE"))
     except (ValueError, RuntimeError, ZeroDivisionError):  # a study whose trials all scored the same
         return None
-    fig = base_layout(fig, "Tuning: which settings mattered", height=360)
+    fig = base_layout(_named(fig), _("Tuning: which settings mattered"), height=360)
+    fig.update_xaxes(title=_("importance"))
+    fig.update_yaxes(title=_("setting"))
     fig.update_layout(hovermode="closest", showlegend=False)
     return fig
