@@ -7,14 +7,16 @@ from core.data.dates import describe_frequency
 from core.data import DUPLICATE_RULES, FILL_RULES, to_series
 from core.errors import DataError
 from core.data.samples import SAMPLES, get_sample
-from ui.tables_io import load_table
+from core.i18n import N_, _, tr
+from core.i18n.formats import number
+from ui.tables_io import load_table, read_cached
 from core.runs.records import content_hash
 from ui.state import DATASET, Dataset, current_dataset, current_run, new_click, next_step, open_inside_at, plain, show_error
 
 
-@st.cache_data(show_spinner="Cleaning…", max_entries=32)
-def clean(data: bytes, filename: str, settings: dict):
-    frame, _ = load_table(data, filename)
+@st.cache_data(show_spinner=False, max_entries=32)
+def clean(data: bytes, filename: str, settings: dict, decimal: str | None = None):
+    frame, __ = read_cached(data, filename, decimal)  # the decimal mark chosen under Cleaning options, as the preview read it
     return to_series(frame, **settings)
 
 
@@ -28,34 +30,37 @@ def stop_keeping_earlier(error) -> None:
     show_error(error)
     kept = current_dataset()
     if kept is not None:
-        st.info(f"Your earlier series **{plain(kept.name)}** is still loaded on the other pages.")
+        st.info(_("Your earlier series **{name}** is still loaded on the other pages.").format(name=plain(tr(kept.name))))
     st.stop()
 
 
-st.title("Data")
-st.caption("Pick a real sample or upload your own series. Every cleaning step is listed below the chart.")
+st.title(_("Data"))
+st.caption(_("Pick a real sample or upload your own series. Every cleaning step is listed below the chart."))
 
+SOURCES = {"Sample": N_("Sample"), "Upload a file": N_("Upload a file")}
 left, right = st.columns([1, 3])
-source = left.radio("Source", ["Sample", "Upload a file"], key="data_source")
+source = left.radio(_("Source"), list(SOURCES), format_func=lambda s: _(SOURCES[s]), key="data_source")
 if source == "Sample":
     keys = [s.key for s in SAMPLES]
-    key = right.selectbox("Sample", keys, format_func=lambda k: get_sample(k).title, key="sample_key")
+    key = right.selectbox(_("Sample"), keys, format_func=lambda k: _(get_sample(k).title), key="sample_key")
     sample = get_sample(key)
-    right.caption(sample.about + " Source and licence: sample_data/README.md.")
+    right.caption(_(sample.about) + " " + _("Source and licence: sample_data/README.md."))
     data, filename = sample.read_bytes(), sample.file
 else:
     upload = right.file_uploader(
-        "CSV, TSV, TXT, Excel (.xlsx) or Parquet; one or more number columns, with a date column if there is one",
+        _("CSV, TSV, TXT, Excel (.xlsx) or Parquet; one or more number columns, with a date column if there is one"),
         type=["csv", "tsv", "txt", "xlsx", "parquet"], key="upload",
     )
     if upload is None:
         kept = current_dataset()
         if kept is not None:
-            st.info(f"Still working with **{plain(kept.name)}**. Upload a file to replace it.")
+            st.info(_("Still working with **{name}**. Upload a file to replace it.").format(name=plain(tr(kept.name))))
         st.stop()
     data, filename = upload.getvalue(), upload.name
 
-DECIMAL_MARKS = {"auto": "detect", ".": "point (1,234.5)", ",": "comma (1.234,5)"}
+DECIMAL_MARKS = {"auto": N_("detect"), ".": N_("point (1,234.5)"), ",": N_("comma (1.234,5)")}
+RULES = {"mean": N_("mean"), "sum": N_("sum"), "first": N_("first"), "last": N_("last"),
+         "interpolate": N_("interpolate"), "ffill": N_("ffill (repeat the last value)"), "leave": N_("leave")}
 decimal = st.session_state.get("decimal_mark", "auto")  # the widget sits under Cleaning options
 try:
     frame, guess = load_table(data, filename, None if decimal == "auto" else decimal)
@@ -63,50 +68,57 @@ except DataError as error:
     stop_keeping_earlier(error)
 
 for note in frame.attrs.get("read_notes", []):
-    st.caption(f"ℹ️ {plain(note)}")
-with st.expander(f"Preview: {len(frame):,} rows × {frame.shape[1]} columns", expanded=False):
+    st.caption(f"ℹ️ {plain(tr(note))}")
+with st.expander(_("Preview: {rows} rows × {columns} columns").format(rows=number(len(frame)), columns=frame.shape[1]), expanded=False):
     st.dataframe(frame.head(200), width="stretch")
 
 columns = list(frame.columns)
 c1, c2, c3, c4 = st.columns(4)
 date_options = [None, *columns]  # None: no dates, the rows numbered 1, 2, 3, … in file order
-date_col = c1.selectbox("Date column", date_options, index=date_options.index(guess.date) if guess.date in columns else 0,
-                        format_func=lambda c: "(none: steps 1, 2, 3 …)" if c is None else c,
-                        help="The column with timestamps. Detected automatically; change it if the guess is wrong. "
-                             "Without one, the rows are read in file order as numbered steps.")
+date_col = c1.selectbox(_("Date column"), date_options, index=date_options.index(guess.date) if guess.date in columns else 0,
+                        format_func=lambda c: _("(none: steps 1, 2, 3 …)") if c is None else c, key="date_column",
+                        help=_("The column with timestamps. Detected automatically; change it if the guess is wrong. "
+                               "Without one, the rows are read in file order as numbered steps."))
 value_options = [c for c in columns if c != date_col] or columns
 default_target = guess.target if guess.target in value_options else value_options[0]
-target = c2.selectbox("Value to forecast", value_options, index=value_options.index(default_target),
-                      help="The number column the models learn to forecast.")
-id_options = ["(one series)"] + [c for c in columns if c not in (date_col, target)]
-id_col = c3.selectbox("Series id (long format)", id_options,
+target = c2.selectbox(_("Value to forecast"), value_options, index=value_options.index(default_target), key="target_column",
+                      help=_("The number column the models learn to forecast."))
+ONE_SERIES = None  # the file holds one series: no id column
+id_options = [ONE_SERIES] + [c for c in columns if c not in (date_col, target)]
+id_col = c3.selectbox(_("Series id (long format)"), id_options, key="id_column",
                       index=id_options.index(guess.id) if guess.id in id_options else 0,
-                      help="For files holding several series in long format (unique_id, ds, y): the column naming each series.")
-id_col = None if id_col == "(one series)" else id_col
+                      format_func=lambda c: _("(one series)") if c is ONE_SERIES else c,
+                      help=_("For files holding several series in long format (unique_id, ds, y): the column naming each series."))
 series_id = None
 if id_col:
     ids = sorted(frame[id_col].astype(str).unique())
-    series_id = c3.selectbox(f"Which series ({len(ids):,} in the file)", ids)
+    series_id = c3.selectbox(_("Which series ({count} in the file)").format(count=number(len(ids))), ids, key="series_pick")
 covariate_options = [c for c in guess.numeric if c not in (target, date_col, id_col)]
-covariates = c4.multiselect("Covariates (extra inputs for the LSTM)", covariate_options,
+covariates = c4.multiselect(_("Covariates (extra inputs for the LSTM)"), covariate_options, key="covariate_columns",
                             default=covariate_options if len(covariate_options) <= 6 else [],
-                            help="Other number columns measured at the same times. Only the LSTM uses them; baselines ignore them.")
+                            help=_("Other number columns measured at the same times. Only the LSTM uses them; baselines ignore them."))
 
-with st.expander("Cleaning options"):
+with st.expander(_("Cleaning options")):
     o1, o2, o3, o4 = st.columns(4)
-    duplicates = o1.selectbox("Duplicate timestamps", DUPLICATE_RULES, help="How to combine rows that share a timestamp.")
-    resample = o2.selectbox("Off-grid timestamps", DUPLICATE_RULES, help="Aggregation used when timestamps do not sit on one regular grid.")
-    fill = o3.selectbox("Gaps", FILL_RULES, help="interpolate: straight line between neighbours; ffill: repeat the last value; leave: keep gaps.")
-    freq = o4.text_input("Frequency", "", placeholder="auto", help="Leave empty to detect. Otherwise a pandas alias: h, 30min, D, W, MS, QS …")
+    duplicates = o1.selectbox(_("Duplicate timestamps"), DUPLICATE_RULES, format_func=lambda r: _(RULES[r]), key="duplicate_rule",
+                              help=_("How to combine rows that share a timestamp."))
+    resample = o2.selectbox(_("Off-grid timestamps"), DUPLICATE_RULES, format_func=lambda r: _(RULES[r]), key="resample_rule",
+                            help=_("Aggregation used when timestamps do not sit on one regular grid."))
+    fill = o3.selectbox(_("Gaps"), FILL_RULES, format_func=lambda r: _(RULES[r]), key="fill_rule",
+                        help=_("interpolate: straight line between neighbours; ffill: repeat the last value; leave: keep gaps."))
+    freq = o4.text_input(_("Frequency"), "", placeholder=_("auto"), key="frequency",
+                         help=_("Leave empty to detect. Otherwise a pandas alias: h, 30min, D, W, MS, QS …"))
     d1, d2 = st.columns([1, 3])
-    d1.selectbox("Decimal mark", list(DECIMAL_MARKS), format_func=DECIMAL_MARKS.get, key="decimal_mark",
-                 help="How text files write decimals. Detected per column from numbers that can be read only one way.")
-    log = d2.checkbox("Log transform", help="Model log(value); useful for growth with seasonality that scales with the level. Needs positive values.")
+    d1.selectbox(_("Decimal mark"), list(DECIMAL_MARKS), format_func=lambda m: _(DECIMAL_MARKS[m]), key="decimal_mark",
+                 help=_("How text files write decimals. Detected per column from numbers that can be read only one way."))
+    log = d2.checkbox(_("Log transform"), key="log_transform",
+                      help=_("Model log(value); useful for growth with seasonality that scales with the level. Needs positive values."))
 
 settings = dict(date=date_col, target=target, id_column=id_col, series_id=series_id, covariates=tuple(covariates),
                 duplicates=duplicates, freq=freq.strip() or None, resample=resample, fill=fill, log=log)
 try:
-    cleaned = clean(data, filename, settings)
+    with st.spinner(_("Cleaning…")):
+        cleaned = clean(data, filename, settings, None if decimal == "auto" else decimal)
 except DataError as error:
     stop_keeping_earlier(error)
 
@@ -124,35 +136,38 @@ can_look = (trained is not None and trained.dataset.digest == digest and trained
             and trained.evaluation.inspectables())
 if picked is not None:
     if can_look:
-        open_inside_at(picked, "Data page's series chart")
-    st.info("To look inside the LSTM at a date, train it on this series first (**Train**); then a click here opens the "
-            "window ending on the date you click.")
-st.caption("Click a date on the chart to look inside the LSTM at the window ending on it." if can_look else
-           "After training the LSTM on this series, a click on a date here opens Inside the LSTM at that window.")
+        open_inside_at(picked, N_("Data page's series chart"))
+    st.info(_("To look inside the LSTM at a date, train it on this series first (**Train**); then a click here opens the "
+              "window ending on the date you click."))
+st.caption(_("Click a date on the chart to look inside the LSTM at the window ending on it.") if can_look else
+           _("After training the LSTM on this series, a click on a date here opens Inside the LSTM at that window."))
 
 m1, m2, m3, m4 = st.columns(4)
-m1.metric("Points", f"{len(y):,}")
-m2.metric("Frequency", describe_frequency(cleaned.freq), help=f"pandas alias: {cleaned.freq}")
-m3.metric("Suggested season", cleaned.season, help=f"Candidates for this frequency: {', '.join(map(str, cleaned.season_options))}. Picked by autocorrelation.")
-m4.metric("Covariates", len(covariates))
+m1.metric(_("Points"), number(len(y)))
+m2.metric(_("Frequency"), tr(describe_frequency(cleaned.freq)), help=_("pandas alias: {alias}").format(alias=cleaned.freq))
+m3.metric(_("Suggested season"), cleaned.season,
+          help=_("Candidates for this frequency: {seasons}. Picked by autocorrelation.").format(seasons=", ".join(map(str, cleaned.season_options))))
+m4.metric(_("Covariates"), len(covariates))
 
-st.subheader("Cleaning report")
+st.subheader(_("Cleaning report"))
 with st.container(border=True):
     for line in cleaned.report:
-        st.markdown(f"- {plain(line)}")
+        st.markdown(f"- {plain(tr(line))}")
 
 season_choices = sorted(set(cleaned.season_options) | {cleaned.season})
-season = st.radio("Season for the charts below", season_choices, index=season_choices.index(cleaned.season), horizontal=True,
-                  help="Seasonal period in steps: the decomposition and the dotted lag use it.")
+season = st.radio(_("Season for the charts below"), season_choices, index=season_choices.index(cleaned.season), horizontal=True,
+                  key="chart_season", help=_("Seasonal period in steps: the decomposition and the dotted lag use it."))
 stats, parts, corr = explore_series(y, int(season))
-tab1, tab2, tab3 = st.tabs(["Decomposition", "Autocorrelation", "Summary"])
+tab1, tab2, tab3 = st.tabs([_("Decomposition"), _("Autocorrelation"), _("Summary")])
 with tab1:
     if parts is None:
-        st.info(f"STL needs at least two full seasons ({2 * season + 1:,} points) and no gaps; this series has {len(y)} points.")
+        st.info(_("STL needs at least two full seasons ({needed} points) and no gaps; this series has {points} points.").format(
+            needed=number(2 * season + 1), points=number(len(y))))
     else:
         st.plotly_chart(charts.decomposition_chart(parts, int(season)), width="stretch", key="stl_chart")
 with tab2:
     st.plotly_chart(charts.correlation_chart(corr, int(season)), width="stretch", key="acf_chart")
 with tab3:
-    st.dataframe(stats, hide_index=True, width="content")
-next_step("pages/train.py", "Next: train models on this series")
+    shown = stats.assign(statistic=stats["statistic"].map(_))
+    st.dataframe(shown.rename(columns={"statistic": _("statistic"), "value": _("value")}), hide_index=True, width="content")
+next_step("pages/train.py", _("Next: train models on this series"))

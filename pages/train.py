@@ -6,79 +6,93 @@ from core.data import default_test_size
 from core.data.dates import describe_frequency
 from core.errors import DataError
 from core.evaluation.holdout import ModelSpec
+from core.i18n import _, tr
+from core.i18n.formats import number
 from core.models import ARIMA, DEFAULT_MODELS, GRU, LSTM, REGISTRY, series_models
 from core.models.device import GPU_HINT, cudnn_eligibility
 from core.training import RunSettings, check_request, train_run
 from ui.auth import viewer
 from ui.tuning_view import show_tuning
 from ui.state import RESULTS, current_run, get_store, next_step, plain, require_dataset, show_error
+from ui.tables import for_reader, header
 
 
-@st.cache_resource(show_spinner="Looking for GPUs…")
+@st.cache_resource(show_spinner=False)
 def devices():
     from core.models.device import list_devices
 
     return list_devices()
 
-st.title("Train")
+st.title(_("Train"))
 dataset = require_dataset()
 clean = dataset.clean
 y = clean.y
-st.caption(f"**{plain(dataset.name)}** · {len(y):,} points · {describe_frequency(clean.freq)} · suggested season {clean.season:d}"
-           + (f" · covariates: {plain(', '.join(map(str, clean.covariates.columns)))}" if clean.covariates is not None else ""))
+st.caption(_("**{name}** · {points} points · {frequency} · suggested season {season}").format(
+               name=plain(tr(dataset.name)), points=number(len(y)), frequency=tr(describe_frequency(clean.freq)), season=clean.season)
+           + (" · " + _("covariates: {names}").format(names=plain(", ".join(map(str, clean.covariates.columns))))
+              if clean.covariates is not None else ""))
 
 available = [k for k in series_models() if not (REGISTRY[k].needs_season and clean.season < 2)]
 with st.form("train_settings"):
     models = st.multiselect(
-        "Models", available, default=[k for k in DEFAULT_MODELS if k in available],
-        format_func=lambda k: REGISTRY[k].label,
-        help="Naive and seasonal naive are the honest references: a model that cannot beat them is not worth its cost. "
-             + " ".join(f"{REGISTRY[k].label}: {REGISTRY[k].about}" for k in available),
+        _("Models"), available, default=[k for k in DEFAULT_MODELS if k in available],
+        format_func=lambda k: _(REGISTRY[k].label), key="train_models",
+        help=_("Naive and seasonal naive are the honest references: a model that cannot beat them is not worth its cost.") + " "
+             + " ".join(f"{_(REGISTRY[k].label)}: {_(REGISTRY[k].about)}" for k in available),
     )
     c1, c2, c3, c4 = st.columns(4)
     test_default = default_test_size(clean.season, len(y))
-    test_size = c1.number_input("Test size (points held out)", min_value=1, max_value=max(1, len(y) - 8), value=test_default,
-                                help="The last points are hidden from every model; each forecasts them and is scored on them.")
-    horizon = c2.number_input("Future horizon (steps)", min_value=1, max_value=max(1, len(y)), value=test_default,
-                              help="How far past the end of the data the Compare page forecasts after refitting on all of it.")
-    season = c3.number_input("Season (steps)", min_value=1, max_value=max(1, len(y) // 2), value=int(clean.season),
-                             help="Length of one seasonal cycle: 12 for monthly data with a yearly pattern, 24 or 168 for hourly, 1 for none.")
-    level = c4.slider("Interval level", 50, 99, 90, help="Coverage the prediction intervals aim for (e.g. 90% of actuals inside).") / 100
+    test_size = c1.number_input(_("Test size (points held out)"), min_value=1, max_value=max(1, len(y) - 8), value=test_default,
+                                key="train_test_size", help=_("The last points are hidden from every model; each forecasts them and is scored on them."))
+    horizon = c2.number_input(_("Future horizon (steps)"), min_value=1, max_value=max(1, len(y)), value=test_default, key="train_horizon",
+                              help=_("How far past the end of the data the Compare page forecasts after refitting on all of it."))
+    season = c3.number_input(_("Season (steps)"), min_value=1, max_value=max(1, len(y) // 2), value=int(clean.season), key="train_season",
+                             help=_("Length of one seasonal cycle: 12 for monthly data with a yearly pattern, 24 or 168 for hourly, 1 for none."))
+    level = c4.slider(_("Interval level"), 50, 99, 90, key="train_interval_level",
+                      help=_("Coverage the prediction intervals aim for (e.g. 90% of actuals inside).")) / 100
 
-    with st.expander("LSTM and GRU settings", expanded=False):
+    with st.expander(_("LSTM and GRU settings"), expanded=False):
         l1, l2, l3, l4 = st.columns(4)
-        lookback = l1.number_input("Lookback (0 = automatic)", 0, max(2, len(y) // 2), 0,
-                                   help="How many past steps the LSTM reads for each forecast. Automatic: two seasons (or the horizon), bounded by the data.")
-        layers = l2.number_input("Layers", 1, 3, 1, help="Stacked LSTM layers. One is usually enough for a single series.")
-        units = l3.number_input("Units per layer", 2, 256, 32, help="Size of the cell state: more units remember more patterns but need more data.")
-        epochs = l4.number_input("Max epochs", 1, 1000, 150, help="Training stops earlier when the validation loss stops improving (early stopping) and the best weights are restored.")
+        lookback = l1.number_input(_("Lookback (0 = automatic)"), 0, max(2, len(y) // 2), 0, key="train_lookback",
+                                   help=_("How many past steps the LSTM reads for each forecast. Automatic: two seasons (or the horizon), bounded by the data."))
+        layers = l2.number_input(_("Layers"), 1, 3, 1, key="train_layers", help=_("Stacked LSTM layers. One is usually enough for a single series."))
+        units = l3.number_input(_("Units per layer"), 2, 256, 32, key="train_units",
+                                help=_("Size of the cell state: more units remember more patterns but need more data."))
+        epochs = l4.number_input(_("Max epochs"), 1, 1000, 150, key="train_epochs",
+                                 help=_("Training stops earlier when the validation loss stops improving (early stopping) and the best weights are restored."))
         l5, l6, l7, l8 = st.columns(4)
-        learning_rate = l5.number_input("Learning rate", 1e-5, 1.0, 3e-3, format="%.4f", help="Step size of the Adam optimiser.")
-        batch_size = l6.number_input("Batch size (0 = automatic)", 0, 4096, 0, help="Windows per gradient step. Automatic: 32 for short series, 128 from 1,000 training windows (3× faster per epoch there, as accurate).")
-        dropout = l7.number_input("Input dropout", 0.0, 0.9, 0.0, step=0.05, help="Share of inputs dropped while training, against overfitting. Keeps the fast fused (cuDNN) kernel.")
-        seed = l8.number_input("Seed", 0, 2**31 - 1, 0, help="The same seed and settings give the same model.")
+        learning_rate = l5.number_input(_("Learning rate"), 1e-5, 1.0, 3e-3, format="%.4f", key="train_learning_rate",
+                                        help=_("Step size of the Adam optimiser."))
+        batch_size = l6.number_input(_("Batch size (0 = automatic)"), 0, 4096, 0, key="train_batch_size",
+                                     help=_("Windows per gradient step. Automatic: 32 for short series, 128 from 1,000 training windows (3× faster per epoch there, as accurate)."))
+        dropout = l7.number_input(_("Input dropout"), 0.0, 0.9, 0.0, step=0.05, key="train_dropout",
+                                  help=_("Share of inputs dropped while training, against overfitting. Keeps the fast fused (cuDNN) kernel."))
+        seed = l8.number_input(_("Seed"), 0, 2**31 - 1, 0, key="train_seed", help=_("The same seed and settings give the same model."))
         l9, l10 = st.columns([1, 3])
-        recurrent_dropout = l9.number_input("Recurrent dropout", 0.0, 0.9, 0.0, step=0.05,
-                                            help="Dropout on the recurrent connections. Above 0 it turns off the fast fused cuDNN kernel on GPUs.")
-        patience = l10.slider("Early-stopping patience (epochs)", 1, 100, 15, help="Epochs without a better validation loss before training stops.")
+        recurrent_dropout = l9.number_input(_("Recurrent dropout"), 0.0, 0.9, 0.0, step=0.05, key="train_recurrent_dropout",
+                                            help=_("Dropout on the recurrent connections. Above 0 it turns off the fast fused cuDNN kernel on GPUs."))
+        patience = l10.slider(_("Early-stopping patience (epochs)"), 1, 100, 15, key="train_patience",
+                              help=_("Epochs without a better validation loss before training stops."))
         t1, t2 = st.columns([1, 3])
-        tune = t1.toggle("Tune with Optuna first", key="tune_lstm",
-                         help="Search units, layers, lookback, learning rate and dropout before training: each setting tried is "
-                              "trained on the training part without its last points and scored on them (the test part stays unseen).")
-        tune_seconds = t2.slider("Tuning budget (seconds)", 10, 600, 60, step=10, key="tune_seconds",
-                                 help="The search stops after this long; the settings you have now are always tried first.")
-        found = devices()
+        tune = t1.toggle(_("Tune with Optuna first"), key="tune_lstm",
+                         help=_("Search units, layers, lookback, learning rate and dropout before training: each setting tried is "
+                                "trained on the training part without its last points and scored on them (the test part stays unseen)."))
+        tune_seconds = t2.slider(_("Tuning budget (seconds)"), 10, 600, 60, step=10, key="tune_seconds",
+                                 help=_("The search stops after this long; the settings you have now are always tried first."))
+        with st.spinner(_("Looking for GPUs…")):
+            found = devices()
         has_gpu = any(d.kind == "GPU" for d in found)
-        device = st.selectbox("Device", [d.key for d in found], format_func={d.key: d.label for d in found}.get,
-                              index=1 if has_gpu else 0, disabled=not has_gpu, help="Where the LSTM trains. Every model trained on a GPU also loads and forecasts on a CPU.")
+        device = st.selectbox(_("Device"), [d.key for d in found], format_func={d.key: tr(d.label) for d in found}.get, key="train_device",
+                              index=1 if has_gpu else 0, disabled=not has_gpu,
+                              help=_("Where the LSTM trains. Every model trained on a GPU also loads and forecasts on a CPU."))
         if not has_gpu:
-            st.caption(GPU_HINT)
-    with st.expander("ARIMA settings", expanded=False):
-        manual = st.checkbox("Set the order by hand", help="Otherwise a stepwise search picks (p,d,q)(P,D,Q) by AICc.")
+            st.caption(_(GPU_HINT))
+    with st.expander(_("ARIMA settings"), expanded=False):
+        manual = st.checkbox(_("Set the order by hand"), key="train_arima_manual", help=_("Otherwise a stepwise search picks (p,d,q)(P,D,Q) by AICc."))
         a = st.columns(6)
         order = tuple(a[i].number_input(name, 0, 5, value, key=f"arima_{name}") for i, (name, value) in enumerate(zip("pdq", (1, 1, 1))))
         seasonal_order = tuple(a[3 + i].number_input(name, 0, 2, value, key=f"arima_{name}s") for i, (name, value) in enumerate(zip("PDQ", (0, 1, 1))))
-    submitted = st.form_submit_button("Train models", type="primary")
+    submitted = st.form_submit_button(_("Train models"), type="primary")
 
 if submitted:
     recurrent = dict(lookback=int(lookback) or None, layers=int(layers), units=int(units), epochs=int(epochs), learning_rate=float(learning_rate),
@@ -95,16 +109,17 @@ if submitted:
         st.stop()
     if LSTM in models or GRU in models:
         for reason in cudnn_eligibility(recurrent_dropout=float(recurrent_dropout)):
-            st.warning(f"On a GPU this network cannot use the fused cuDNN kernel because {plain(reason)}; it will train several times slower there.")
-    st.subheader("Training")
-    bars = {spec.key: st.progress(0.0, text=f"{spec.label}: waiting") for spec in specs}
+            st.warning(_("On a GPU this network cannot use the fused cuDNN kernel because {reason}; it will train several times slower "
+                         "there.").format(reason=plain(tr(reason))))
+    st.subheader(_("Training"))
+    bars = {spec.key: st.progress(0.0, text=_("{label}: waiting").format(label=_(spec.label))) for spec in specs}
     loss_area = st.empty() if LSTM in models or GRU in models else None
     losses = {"loss": [], "val_loss": []}
     drawn = []  # each live chart drawn gets its own key (one network after another)
 
     def progress_for(spec):
         def update(fraction, message):
-            bars[spec.key].progress(min(1.0, max(0.0, fraction)), text=message)
+            bars[spec.key].progress(min(1.0, max(0.0, fraction)), text=tr(message))
         return update
 
     def on_epoch(epoch, logs):
@@ -125,36 +140,40 @@ if submitted:
     finished = train_run(dataset, specs, settings, store=store, on_model_progress=progress_for, on_epoch=on_epoch, owner=viewer().owner)
     for spec in specs:
         result = finished.evaluation.results[spec.key]
-        bars[spec.key].progress(1.0, text=f"{spec.label}: " + (f"done in {result.fit_seconds:.1f} s" if result.error is None else "failed"))
+        bars[spec.key].progress(1.0, text=(_("{label}: done in {seconds} s").format(label=_(spec.label), seconds=number(result.fit_seconds, 1))
+                                           if result.error is None else _("{label}: failed").format(label=_(spec.label))))
     st.session_state[RESULTS] = finished
     if finished.run_id:
         st.query_params["run"] = finished.run_id
-        st.success(f"Run {plain(finished.run_id)} saved. It survives a browser refresh and a server restart; find it again on the Runs page.")
+        st.success(_("Run {run} saved. It survives a browser refresh and a server restart; find it again on the Runs page.").format(
+            run=plain(finished.run_id)))
 
 run = current_run()
 if run is not None:
     evaluation = run.evaluation
     if run.dataset.digest != dataset.digest or run.dataset.settings != dataset.settings:
-        st.warning("These results are for an earlier series or cleaning; train again to use the current one.")
+        st.warning(_("These results are for an earlier series or cleaning; train again to use the current one."))
     for result in evaluation.results.values():
         if result.error:
-            st.error(f"{plain(result.label)}: {plain(result.error)}")
+            st.error(f"{plain(tr(result.label))}: {plain(tr(result.error))}")
     board = evaluation.leaderboard()
     if not board.empty:
-        st.subheader("Leaderboard (test part)")
-        st.dataframe(board[["model", "MASE", "sMAPE", "RMSE", "coverage", "skill vs seasonal naive", "fit s", "details"]],
+        st.subheader(_("Leaderboard (test part)"))
+        st.dataframe(for_reader(board[["model", "MASE", "sMAPE", "RMSE", "coverage", "skill vs seasonal naive", "fit s", "details"]]),
                      hide_index=True, width="stretch",
                      column_config={"MASE": st.column_config.NumberColumn(format="%.3f"), "sMAPE": st.column_config.NumberColumn(format="%.2f"),
-                                    "RMSE": st.column_config.NumberColumn(format="%.4g"), "coverage": st.column_config.NumberColumn(format="percent"),
-                                    "skill vs seasonal naive": st.column_config.NumberColumn(format="percent"),
-                                    "fit s": st.column_config.NumberColumn(format="%.2f")})
+                                    "RMSE": st.column_config.NumberColumn(format="%.4g"),
+                                    header("coverage"): st.column_config.NumberColumn(format="percent"),
+                                    header("skill vs seasonal naive"): st.column_config.NumberColumn(format="percent"),
+                                    header("fit s"): st.column_config.NumberColumn(format="%.2f")})
     looked_inside = evaluation.inspectable()
     if looked_inside is not None:
         training = looked_inside.model.training_
         st.plotly_chart(charts.loss_chart(training.history, training.best_epoch), width="stretch", key="loss_final")
         m1, m2, m3 = st.columns(3)
-        m1.metric(f"{looked_inside.label} device", training.device)
-        m2.metric("Seconds per epoch", f"{training.epoch_seconds:.2f}")
-        m3.metric("Training time", f"{training.seconds:.1f} s", help=f"{training.epochs_run} epochs; best at {training.best_epoch}")
+        m1.metric(_("{label} device").format(label=_(looked_inside.label)), training.device)
+        m2.metric(_("Seconds per epoch"), number(training.epoch_seconds, 2))
+        m3.metric(_("Training time"), _("{seconds} s").format(seconds=number(training.seconds, 1)),
+                  help=_("{epochs} epochs; best at {best}").format(epochs=training.epochs_run, best=training.best_epoch))
     show_tuning(run.tuning)
-    next_step("pages/compare.py", "Next: compare the forecasts")
+    next_step("pages/compare.py", _("Next: compare the forecasts"))

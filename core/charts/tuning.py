@@ -4,16 +4,21 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from core.charts.common import base_layout
-from core.i18n import _
+from core.i18n import N_, _
+
+# The settings the tuning searches (Optuna's parameter names), and the trace names Optuna's charts use.
+SETTINGS = {"units": N_("units"), "layers": N_("layers"), "lookback": N_("lookback"), "learning_rate": N_("learning rate"),
+            "dropout": N_("input dropout")}
+OPTUNA_TRACES = {name: name for name in (N_("Objective Value"), N_("Best Value"), N_("Infeasible Trial"))}
 
 
 def _named(fig: go.Figure) -> go.Figure:
-    """Optuna's own trace names and setting names, in the reader's language."""
+    """Optuna's own trace names and the searched settings' names, in the reader's language."""
     for trace in fig.data:
-        if trace.name:
+        if trace.name in OPTUNA_TRACES:
             trace.name = _(trace.name)
         if trace.type == "bar" and trace.y is not None:
-            trace.y = [_(str(name)) for name in trace.y]
+            trace.y = [_(SETTINGS.get(str(name), str(name))) for name in trace.y]
     return fig
 
 

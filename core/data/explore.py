@@ -7,22 +7,24 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.i18n import N_
+
 
 def summary(y: pd.Series) -> pd.DataFrame:
     """One row per statistic an analyst checks first."""
     values = y.dropna()
     rows = [
-        ("points", f"{len(y):,}"),
-        ("start", str(y.index[0])),
-        ("end", str(y.index[-1])),
-        ("missing", f"{int(y.isna().sum()):,}"),
-        ("mean", f"{values.mean():,.4g}"),
-        ("std", f"{values.std():,.4g}"),
-        ("min", f"{values.min():,.4g}"),
-        ("median", f"{values.median():,.4g}"),
-        ("max", f"{values.max():,.4g}"),
-        ("zeros", f"{int((values == 0).sum()):,}"),
-        ("negatives", f"{int((values < 0).sum()):,}"),
+        (N_("points"), f"{len(y):,}"),
+        (N_("start"), str(y.index[0])),
+        (N_("end"), str(y.index[-1])),
+        (N_("missing"), f"{int(y.isna().sum()):,}"),
+        (N_("mean"), f"{values.mean():,.4g}"),
+        (N_("std"), f"{values.std():,.4g}"),
+        (N_("min"), f"{values.min():,.4g}"),
+        (N_("median"), f"{values.median():,.4g}"),
+        (N_("max"), f"{values.max():,.4g}"),
+        (N_("zeros"), f"{int((values == 0).sum()):,}"),
+        (N_("negatives"), f"{int((values < 0).sum()):,}"),
     ]
     return pd.DataFrame(rows, columns=["statistic", "value"])
 
