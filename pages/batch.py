@@ -10,11 +10,14 @@ from core.batch.panel import check_columns, run_batch, suggest_settings
 from core.data.samples import PANELS
 from core.errors import DataError
 from core.evaluation.holdout import ModelSpec
+from core.i18n import N_, _, tr
+from core.i18n.formats import number
 from core.models import DEFAULT_BATCH_MODELS, GLOBAL_LSTM, NAIVE2, REGISTRY, label
 from core.runs.batches import load_batch, save_batch
 from ui.auth import viewer
 from ui.batch_results import show_result
 from ui.state import local_dask_client, plain, show_error
+from ui.tables import STATUSES, header
 from ui.tables_io import load_table
 
 BATCH = "batch_result"
@@ -24,13 +27,14 @@ CHOICES = [k for k in REGISTRY if k != NAIVE2]  # Naive2 is always scored: OWA i
 
 def table_source():
     left, right = st.columns([1, 3])
-    source = left.radio("Series", ["Sample", "Upload a long-format file"], key="batch_source")
+    sources = {"Sample": N_("Sample"), "Upload a long-format file": N_("Upload a long-format file")}
+    source = left.radio(_("Series"), list(sources), format_func=lambda s: _(sources[s]), key="batch_source")
     if source == "Sample":
-        panel = PANELS[0] if len(PANELS) == 1 else right.selectbox("Sample", PANELS, format_func=lambda p: p.title)
-        right.markdown(f"**{plain(panel.title)}**. {plain(panel.about)} Source and licence: sample\\_data/README.md.")
+        panel = PANELS[0] if len(PANELS) == 1 else right.selectbox(_("Sample"), PANELS, format_func=lambda p: _(p.title), key="batch_sample")
+        right.markdown(f"**{plain(_(panel.title))}**. {plain(_(panel.about))} " + plain(_("Source and licence: sample_data/README.md.")))
         return panel.read_bytes(), panel.file, panel
-    upload = right.file_uploader("One row per series and time: a series id column, a date column and a value column "
-                                 "(CSV, TSV, TXT, Excel or Parquet)", type=["csv", "tsv", "txt", "xlsx", "parquet"], key="batch_upload")
+    upload = right.file_uploader(_("One row per series and time: a series id column, a date column and a value column "
+                                   "(CSV, TSV, TXT, Excel or Parquet)"), type=["csv", "tsv", "txt", "xlsx", "parquet"], key="batch_upload")
     if upload is None:
         return None, None, None
     return upload.getvalue(), upload.name, None
@@ -43,50 +47,52 @@ def choose_columns(frame, guess):
     def pick(box, text, default, key):
         return box.selectbox(text, columns, index=columns.index(default) if default in columns else 0, key=key)
 
-    id_col = pick(c1, "Series id column", guess.id or ("unique_id" if "unique_id" in columns else None), "batch_id_col")
-    date_col = pick(c2, "Date column", guess.date, "batch_date_col")
-    value_col = pick(c3, "Value column", guess.target, "batch_value_col")
+    id_col = pick(c1, _("Series id column"), guess.id or ("unique_id" if "unique_id" in columns else None), "batch_id_col")
+    date_col = pick(c2, _("Date column"), guess.date, "batch_date_col")
+    value_col = pick(c3, _("Value column"), guess.target, "batch_value_col")
     return id_col, date_col, value_col
 
 
 def lengths_caption(frame, id_col):
     counts = frame.groupby(id_col, sort=False).size()
-    st.caption(f"{len(counts):,} series, {len(frame):,} rows; lengths {counts.min():,} to {counts.max():,} "
-               f"(median {int(counts.median()):,}).")
+    st.caption(_("{series} series, {rows} rows; lengths {shortest} to {longest} (median {median}).").format(
+        series=number(len(counts)), rows=number(len(frame)), shortest=number(counts.min()), longest=number(counts.max()),
+        median=number(int(counts.median()))))
     return list(map(str, counts.index))
 
 
 def settings(panel, frame, id_col, date_col, value_col):
     season_default, horizon_default = (panel.season, panel.horizon) if panel else suggested(frame, id_col, date_col, value_col)
     c1, c2, c4, c3 = st.columns([1, 1, 1, 3])
-    horizon = c1.number_input("Horizon (steps held out and forecast)", 1, 10_000, horizon_default, key="batch_horizon")
-    season = c2.number_input("Season (steps; 1 = none)", 1, 10_000, season_default, key="batch_season")
-    score_season = c4.number_input("Season for scoring", 0, 10_000, 0, key="batch_score_season",
-                                   help="0: the season above. Otherwise the season that scales MASE and seasonally adjusts Naive2 "
-                                        "while the models keep theirs; M4 scored weekly data with 1.")
-    models = c3.multiselect("Models", CHOICES, default=list(DEFAULT_BATCH_MODELS), format_func=label, key="batch_models",
-                            help=f"{label(NAIVE2)} is always scored too: OWA is relative to it. " +
-                                 " ".join(f"{label(k)}: {REGISTRY[k].about}" for k in CHOICES))
+    horizon = c1.number_input(_("Horizon (steps held out and forecast)"), 1, 10_000, horizon_default, key="batch_horizon")
+    season = c2.number_input(_("Season (steps; 1 = none)"), 1, 10_000, season_default, key="batch_season")
+    score_season = c4.number_input(_("Season for scoring"), 0, 10_000, 0, key="batch_score_season",
+                                   help=_("0: the season above. Otherwise the season that scales MASE and seasonally adjusts Naive2 "
+                                          "while the models keep theirs; M4 scored weekly data with 1."))
+    models = c3.multiselect(_("Models"), CHOICES, default=list(DEFAULT_BATCH_MODELS), format_func=lambda k: _(label(k)), key="batch_models",
+                            help=_("{naive2} is always scored too: OWA is relative to it.").format(naive2=_(label(NAIVE2))) + " " +
+                                 " ".join(f"{_(label(k))}: {_(REGISTRY[k].about)}" for k in CHOICES))
     for key in models:
         if REGISTRY[key].needs_season and season < 2:
-            st.warning(f"{plain(label(key))} needs a season of at least 2; with season 1 it will be listed as failed on every series.")
+            st.warning(_("{model} needs a season of at least 2; with season 1 it will be listed as failed on every series.").format(
+                model=plain(_(label(key)))))
     embedding = 0
     if GLOBAL_LSTM in models:
-        embedding = 8 if st.checkbox("Give the global LSTM a series embedding", key="batch_embedding",
-                                     help="A learned vector of 8 numbers per series, joined to the LSTM's summary of the window: "
-                                          "the network can then treat series differently, at the cost of more to learn.") else 0
+        embedding = 8 if st.checkbox(_("Give the global LSTM a series embedding"), key="batch_embedding",
+                                     help=_("A learned vector of 8 numbers per series, joined to the LSTM's summary of the window: "
+                                            "the network can then treat series differently, at the cost of more to learn.")) else 0
     for key in models:
         if REGISTRY[key].slow and not REGISTRY[key].panel:
-            st.warning(f"{plain(label(key))} trains one network per series (about a minute each on 2 cores); "
-                       f"{plain(label(GLOBAL_LSTM))} trains one for all.")
+            st.warning(_("{model} trains one network per series (about a minute each on 2 cores); {global_lstm} trains one for all.").format(
+                model=plain(_(label(key))), global_lstm=plain(_(label(GLOBAL_LSTM)))))
     where_options = [LOCAL, SERIAL, "address"]
-    where_labels = {LOCAL: f"Local Dask cluster ({local_workers()} worker processes)", SERIAL: "This process, one series after another",
-                    "address": "A Dask scheduler (address)"}
+    where_labels = {LOCAL: _("Local Dask cluster ({workers} worker processes)").format(workers=local_workers()),
+                    SERIAL: _("This process, one series after another"), "address": _("A Dask scheduler (address)")}
     w1, w2 = st.columns([2, 2])
-    where = w1.radio("Run per-series models on", where_options, format_func=where_labels.get, key="batch_where")
-    address = w2.text_input("Scheduler address", "tcp://127.0.0.1:8786", key="batch_address", disabled=where != "address",
-                            help="Only schedulers the administrator lists in LSTM_LENS_SCHEDULERS. Every worker needs LSTM Lens's "
-                                 "requirements and its core/ folder on its Python path.")
+    where = w1.radio(_("Run per-series models on"), where_options, format_func=where_labels.get, key="batch_where")
+    address = w2.text_input(_("Scheduler address"), "tcp://127.0.0.1:8786", key="batch_address", disabled=where != "address",
+                            help=_("Only schedulers the administrator lists in LSTM_LENS_SCHEDULERS. Every worker needs LSTM Lens's "
+                                   "requirements and its core/ folder on its Python path."))
     params = {GLOBAL_LSTM: {"embedding": embedding}} if embedding else {}
     return (int(horizon), int(season), [ModelSpec(k, params.get(k, {})) for k in models], (address if where == "address" else where),
             int(score_season) or None)
@@ -98,25 +104,25 @@ def suggested(frame, id_col, date_col, value_col):
 
 
 def run(frame, columns, ids, horizon, season, models: list[ModelSpec], where, score_season=None):
-    bar = st.progress(0.0, text="Starting…")
+    bar = st.progress(0.0, text=_("Starting…"))
     board = st.empty()
-    state = pd.DataFrame({"series": ids, "status": "waiting", "fit seconds": np.nan}).set_index("series")
+    state = pd.DataFrame({"series": ids, "status": _("waiting"), "fit s": np.nan}).set_index("series")
     last = [0.0]
 
     def draw(force=False):
         if force or time.perf_counter() - last[0] > 0.4:
             last[0] = time.perf_counter()
-            board.dataframe(state.reset_index(), hide_index=True, width="stretch", height=260,
-                            column_config={"fit seconds": st.column_config.NumberColumn(format="%.1f")})
+            board.dataframe(state.reset_index().rename(columns=header), hide_index=True, width="stretch", height=260,
+                            column_config={header("fit s"): st.column_config.NumberColumn(format="%.1f")})
 
     def on_series(sid, status, detail):
-        state.loc[sid, "status"] = status if status != "skipped" else f"skipped: {detail}"
+        state.loc[sid, "status"] = _(STATUSES[status]) if status != "skipped" else _("skipped: {reason}").format(reason=tr(detail))
         if status == "done":
-            state.loc[sid, "fit seconds"] = detail
+            state.loc[sid, "fit s"] = detail
         draw()
 
     def on_progress(fraction, message):
-        bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+        bar.progress(min(max(fraction, 0.0), 1.0), text=tr(message))
 
     draw(force=True)
     client = local_dask_client() if where == LOCAL else None
@@ -125,15 +131,15 @@ def run(frame, columns, ids, horizon, season, models: list[ModelSpec], where, sc
                        on_progress=on_progress, on_series=on_series)
     if client is not None:
         result.scheduler = "Dask, local"
-    state.loc[state["status"] == "waiting", "status"] = "done"
+    state.loc[state["status"] == _("waiting"), "status"] = _("done")
     draw(force=True)
-    bar.progress(1.0, text=f"Done in {result.seconds:.1f} s.")
+    bar.progress(1.0, text=_("Done in {seconds} s.").format(seconds=number(result.seconds, 1)))
     return result
 
 
-st.title("Batch")
-st.caption("Many series at once: every model on every series' last points, the M4 means (sMAPE, MASE, OWA), and any series' chart. "
-           "Per-series models run in parallel on Dask; the global LSTM trains one network for all.")
+st.title(_("Batch"))
+st.caption(_("Many series at once: every model on every series' last points, the M4 means (sMAPE, MASE, OWA), and any series' chart. "
+             "Per-series models run in parallel on Dask; the global LSTM trains one network for all."))
 
 if BATCH not in st.session_state and st.query_params.get("batch"):
     try:
@@ -154,7 +160,7 @@ if data is not None:
         check_columns(frame, columns)
         ids = lengths_caption(frame, columns[0])
         horizon, season, models, where, score_season = settings(panel, frame, *columns)
-        if st.button("Run the batch", type="primary", disabled=not models):
+        if st.button(_("Run the batch"), type="primary", disabled=not models, key="run_batch"):
             check_scheduler(where, listed_only=True)
             result = run(frame, columns, ids, horizon, season, models, where, score_season)
             st.session_state[BATCH] = result
@@ -162,9 +168,9 @@ if data is not None:
     except DataError as error:
         show_error(error)
         if BATCH in st.session_state:
-            st.info("The results of your last batch are still shown below.")
+            st.info(_("The results of your last batch are still shown below."))
 elif BATCH not in st.session_state:
-    st.info("Pick the sample or upload a file with one row per series and time step.")
+    st.info(_("Pick the sample or upload a file with one row per series and time step."))
 
 if BATCH in st.session_state:
     st.divider()

@@ -2,15 +2,24 @@
 import streamlit as st
 
 from core.errors import DataError
-from core.i18n import Text
+from core.i18n import Text, _, ngettext, tr
+from core.i18n.formats import number
+from core.models import REGISTRY
 from core.runs.bundle import import_bundle
 from core.runs.store import DamagedHistory
 from core.training import adopt_network, save_imported
 from core.runs.owners import LOCAL
 from ui.auth import auth_configured, viewer
 from ui.state import RESULTS, current_dataset, current_run, delete_run, get_store, open_run, plain, set_aside_damaged_history, show_error
+from ui.tables import STATUSES, for_reader, header
 
-st.title("Runs")
+
+def model_names(keys: str) -> str:
+    """The stored comma-separated model keys as the models' names."""
+    return ", ".join(_(REGISTRY[k].label) if k in REGISTRY else k for k in str(keys).split(",") if k)
+
+
+st.title(_("Runs"))
 current_run()
 try:
     store = get_store()
@@ -18,75 +27,81 @@ try:
     runs = store.list(who)
 except DataError as error:  # a damaged history: say so, offer the way out; the rest of the app still works
     show_error(error)
-    if isinstance(error, DamagedHistory) and st.button("Set the damaged history aside and start a new one", key="set_aside"):
+    if isinstance(error, DamagedHistory) and st.button(_("Set the damaged history aside and start a new one"), key="set_aside"):
         kept = set_aside_damaged_history()
-        st.success(f"The damaged history was renamed to {plain(kept.name)} and kept; a new one starts now.")
-        st.button("Show the new history")
+        st.success(_("The damaged history was renamed to {name} and kept; a new one starts now.").format(name=plain(kept.name)))
+        st.button(_("Show the new history"), key="show_new_history")
     st.stop()
-st.caption(f"Saved in {plain(store.root)} (set LSTM_LENS_HOME to keep them elsewhere).")
+st.caption(_("Saved in {folder} (set LSTM_LENS_HOME to keep them elsewhere).").format(folder=plain(store.root)))
 signed_in = auth_configured()
 if not signed_in:
-    st.caption("Sign-in is not configured: this is a single-user local tool, and anyone who can open it sees every run "
-               "(SECURITY.md says how to turn sign-in on).")
+    st.caption(_("Sign-in is not configured: this is a single-user local tool, and anyone who can open it sees every run "
+                 "(SECURITY.md says how to turn sign-in on)."))
 elif who.admin:
-    st.caption("You are an administrator: every user's runs are listed, with their owner.")
+    st.caption(_("You are an administrator: every user's runs are listed, with their owner."))
 
 if runs.empty:
-    st.info("No runs yet. Train models on the **Train** page; every finished run is saved here.")
+    st.info(_("No runs yet. Train models on the **Train** page; every finished run is saved here."))
 else:
     f1, f2 = st.columns([2, 1])
-    text = f1.text_input("Filter by dataset", "", placeholder="e.g. airline")
-    statuses = f2.multiselect("Status", sorted(runs["status"].unique()), default=sorted(runs["status"].unique()))
+    text = f1.text_input(_("Filter by dataset"), "", placeholder=_("e.g. airline"), key="runs_filter")
+    statuses = f2.multiselect(_("Status"), sorted(runs["status"].unique()), default=sorted(runs["status"].unique()), key="runs_status",
+                              format_func=lambda s: _(STATUSES.get(s, s)))
     shown = runs[runs["dataset"].str.contains(text, case=False, regex=False) & runs["status"].isin(statuses)]
-    st.dataframe(shown if signed_in and who.admin else shown.drop(columns=["owner"]), hide_index=True, width="stretch",
-                 column_config={"best MASE": st.column_config.NumberColumn(format="%.3f"), "seconds": st.column_config.NumberColumn(format="%.1f")})
+    table = shown if signed_in and who.admin else shown.drop(columns=["owner"])
+    table = table.assign(models=table["models"].map(model_names), status=table["status"].map(lambda s: STATUSES.get(s, s)))
+    st.dataframe(for_reader(table), hide_index=True, width="stretch",
+                 column_config={header("best MASE"): st.column_config.NumberColumn(format="%.3f"),
+                                header("seconds"): st.column_config.NumberColumn(format="%.1f")})
     finished = shown[shown["status"] == "finished"]
     if not finished.empty:
         c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
-        labels = {rid: f"{created} · {name} · best {best or '—'}"
+        labels = {rid: " · ".join((created, tr(name), _("best {model}").format(model=tr(best)) if best else _("best —")))
                   for rid, created, name, best in zip(finished["id"], finished["created"], finished["dataset"], finished["best model"])}
-        chosen = c1.selectbox("Run", list(labels), format_func=labels.get)
-        if c2.button("Reopen", type="primary", key="reopen_run"):
+        chosen = c1.selectbox(_("Run"), list(labels), format_func=labels.get, key="run_pick")
+        if c2.button(_("Reopen"), type="primary", key="reopen_run"):
             try:
                 open_run(chosen)
-                st.success("Reopened: Compare, Inside the LSTM and Learn now show this run.")
+                st.success(_("Reopened: Compare, Inside the LSTM and Learn now show this run."))
             except DataError as error:
                 show_error(error)
-        if c3.button("Delete", key="delete_run"):
+        if c3.button(_("Delete"), key="delete_run"):
             delete_run(chosen)
             st.rerun()
     interrupted = runs[runs["status"] == "interrupted"]
     if len(interrupted):
         n1, n2 = st.columns([3, 1], vertical_alignment="center")
-        n1.caption(f"{len(interrupted):,} run(s) were interrupted (the server stopped during training); they hold no results.")
-        if n2.button("Delete interrupted runs", key="delete_interrupted"):
+        n1.caption(ngettext("{count} run was interrupted (the server stopped during training); it holds no results.",
+                            "{count} runs were interrupted (the server stopped during training); they hold no results.",
+                            len(interrupted)).format(count=number(len(interrupted))))
+        if n2.button(_("Delete interrupted runs"), key="delete_interrupted"):
             for run_id in interrupted["id"]:
                 delete_run(run_id)
             st.rerun()
 
 if signed_in and who.admin and (runs["owner"] == LOCAL).any():
-    with st.expander(f"Runs from before sign-in ({int((runs['owner'] == LOCAL).sum()):,}): hand them to a user"):
-        target = st.text_input("Owner to hand them to (issuer and subject, as the owner column shows them)", key="reassign_to")
-        if st.button("Hand over the runs from before sign-in", key="reassign"):
+    with st.expander(_("Runs from before sign-in ({count}): hand them to a user").format(count=number(int((runs["owner"] == LOCAL).sum())))):
+        target = st.text_input(_("Owner to hand them to (issuer and subject, as the owner column shows them)"), key="reassign_to")
+        if st.button(_("Hand over the runs from before sign-in"), key="reassign"):
             try:
                 moved = store.reassign(LOCAL, target, who)
-                st.success(f"{moved:,} run(s) now belong to {plain(target)}.")
+                st.success(_("{count} run(s) now belong to {owner}.").format(count=number(moved), owner=plain(target)))
             except DataError as error:
                 show_error(error)
 
-st.subheader("Import")
+st.subheader(_("Import"))
 i1, i2 = st.columns(2)
-bundle = i1.file_uploader("A run bundle (.zip) exported from LSTM Lens", type=["zip"], key="bundle_upload")
-if bundle is not None and i1.button("Import bundle"):
+bundle = i1.file_uploader(_("A run bundle (.zip) exported from LSTM Lens"), type=["zip"], key="bundle_upload")
+if bundle is not None and i1.button(_("Import bundle"), key="import_bundle"):
     try:
         run_id = save_imported(import_bundle(bundle.getvalue()), store, owner=who.owner)
         open_run(run_id)
-        st.success(f"Imported as run {plain(run_id)}; it is open now.")
+        st.success(_("Imported as run {run}; it is open now.").format(run=plain(run_id)))
     except DataError as error:
         show_error(error)
-model_file = i2.file_uploader("A Keras model (.keras) to use on the current series", type=["keras"], key="keras_upload",
-                              help="Loaded in safe mode: a model containing code (Lambda layers) is refused. Its input shape must match the current data.")
-if model_file is not None and i2.button("Use this model"):
+model_file = i2.file_uploader(_("A Keras model (.keras) to use on the current series"), type=["keras"], key="keras_upload",
+                              help=_("Loaded in safe mode: a model containing code (Lambda layers) is refused. Its input shape must match the current data."))
+if model_file is not None and i2.button(_("Use this model"), key="use_model"):
     from core.models.keras_training import load_network_bytes
 
     dataset = current_dataset()
@@ -94,6 +109,6 @@ if model_file is not None and i2.button("Use this model"):
         if dataset is None:
             raise DataError(Text("Choose a series on the Data page first; the model is checked against it."))
         st.session_state[RESULTS] = adopt_network(load_network_bytes(model_file.getvalue()), dataset)
-        st.success("The model is loaded and scored on the last points of your series; see Compare and Inside the LSTM.")
+        st.success(_("The model is loaded and scored on the last points of your series; see Compare and Inside the LSTM."))
     except DataError as error:
         show_error(error)

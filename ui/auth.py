@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.i18n import _
 from core.runs.owners import LOCAL_VIEWER, Viewer, is_admin, owner_id
 from ui.state import plain
 
@@ -46,18 +47,19 @@ def require_sign_in() -> None:
         return
     if not st.user.is_logged_in:
         # The only page a signed-out visitor has (no page list in the sidebar, whatever the URL asked for).
-        st.navigation([st.Page(_sign_in_page, title="Sign in", url_path="sign-in")], position="hidden").run()
+        st.navigation([st.Page(_sign_in_page, title=_("Sign in"), url_path="sign-in")], position="hidden").run()
         st.stop()
     who = viewer()
     with st.sidebar:
-        st.caption(f"Signed in as **{plain(who.name[:60])}**" + (" · administrator" if who.admin else ""))
-        if st.button("Sign out", icon=":material/logout:", key="sign_out"):
+        st.caption((_("Signed in as **{name}** · administrator") if who.admin else _("Signed in as **{name}**")).format(
+            name=plain(who.name[:60])))
+        if st.button(_("Sign out"), icon=":material/logout:", key="sign_out"):
             st.logout()
 
 
 def _sign_in_page() -> None:
     st.title("LSTM Lens")
-    st.write("Sign in with your organisation's account to train models and see your runs. Each person's runs and "
-             "batches are their own.")
-    if st.button("Sign in", type="primary", icon=":material/login:", key="sign_in"):
+    st.write(_("Sign in with your organisation's account to train models and see your runs. Each person's runs and "
+               "batches are their own."))
+    if st.button(_("Sign in"), type="primary", icon=":material/login:", key="sign_in"):
         st.login()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.i18n import N_, _, tr
 from core.runs.records import Dataset, TrainingRun  # noqa: F401  (re-exported for pages)
 
 DATASET = "dataset"          # Dataset: the cleaned series every page works on
@@ -17,20 +18,21 @@ def current_dataset() -> Dataset | None:
 def _required(value, missing: str, page: str, link: str, icon: str):
     """The value, or a sentence and a link to the page that makes it, and this page stops."""
     if value is None:
-        st.info(missing)
-        st.page_link(page, label=link, icon=icon)
+        st.info(_(missing))
+        st.page_link(page, label=_(link), icon=icon)
         st.stop()
     return value
 
 
 def require_dataset() -> Dataset:
-    return _required(current_dataset(), "No series chosen yet. Open the **Data** page, pick a sample or upload a file, and come back.",
-                     "pages/data.py", "Go to Data", ":material/table_chart:")
+    return _required(current_dataset(), N_("No series chosen yet. Open the **Data** page, pick a sample or upload a file, and come back."),
+                     "pages/data.py", N_("Go to Data"), ":material/table_chart:")
 
 
 def show_error(error: Exception) -> None:
-    """A user-fixable problem, as plain text: no Markdown, HTML or traceback (its sentence may quote the user's cells)."""
-    st.error(plain(str(error)), icon=":material/error:")
+    """A user-fixable problem in the reader's language, as plain text: no Markdown, HTML or traceback (its sentence may
+    quote the user's cells)."""
+    st.error(plain(tr(error)), icon=":material/error:")
 
 
 _MD_SPECIAL = "\\`*_{}[]<>()#+-.!|$~"
@@ -63,7 +65,7 @@ def get_store():
     return _store(str(data_dir()))
 
 
-@st.cache_resource(max_entries=8, show_spinner="Reopening the saved run…")
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _load_run(root: str, run_id: str) -> TrainingRun:
     return _store(root).load(run_id)
 
@@ -80,7 +82,8 @@ def open_run(run_id: str) -> TrainingRun:
     store = get_store()
     if not store.exists(run_id, viewer()):  # deleted (by another session or the CLI), or another user's: never served
         raise DataError(Text("There is no run '{run_id}' in your history; it may have been deleted.", run_id=str(run_id)[:40]))
-    run = _load_run(str(store.root), run_id).session_copy()
+    with st.spinner(_("Reopening the saved run…")):
+        run = _load_run(str(store.root), run_id).session_copy()
     st.session_state[RESULTS] = run
     st.session_state[DATASET] = run.dataset
     st.query_params["run"] = run_id
@@ -126,11 +129,11 @@ def current_run() -> TrainingRun | None:
 
 
 def require_run() -> TrainingRun:
-    return _required(current_run(), "Nothing trained yet. Open **Train**, pick models and press **Train models**.",
-                     "pages/train.py", "Go to Train", ":material/model_training:")
+    return _required(current_run(), N_("Nothing trained yet. Open **Train**, pick models and press **Train models**."),
+                     "pages/train.py", N_("Go to Train"), ":material/model_training:")
 
 
-@st.cache_resource(show_spinner="Starting a local Dask cluster…")
+@st.cache_resource(show_spinner=False)
 def _local_cluster() -> dict:
     """One local cluster for the whole server: every session's batches share its worker processes.
 
@@ -142,7 +145,8 @@ def _local_cluster() -> dict:
 
 
 def local_dask_client():
-    return _local_cluster()["client"]
+    with st.spinner(_("Starting a local Dask cluster…")):
+        return _local_cluster()["client"]
 
 
 # ---------------------------------------------------------------- click a date to look inside

@@ -12,9 +12,13 @@ HEADERS = {
     "series": N_("series"), "unique_id": N_("series"), "origin": N_("origin"), "train points": N_("train points"),
     "error": N_("error"), "reason": N_("reason"), "origins": N_("origins"), "when": N_("when"), "run": N_("run"),
     "dataset": N_("dataset"), "models": N_("models"), "state": N_("state"), "owner": N_("owner"), "seconds": N_("seconds"),
-    "best": N_("best"), "points": N_("points"), "seconds per series": N_("seconds per series"),
+    "best": N_("best"), "points": N_("points"), "seconds per series": N_("seconds per series"), "id": N_("id"),
+    "created": N_("created"), "best model": N_("best model"), "best MASE": N_("best MASE"), "device": N_("device"),
+    "message": N_("message"),
 }
-_TEXT_COLUMNS = ("model", "status", "details", "error", "reason", "state")
+STATUSES = {"finished": N_("finished"), "running": N_("running"), "failed": N_("failed"), "interrupted": N_("interrupted"),
+            "ok": N_("ok"), "done": N_("done"), "skipped": N_("skipped")}
+_TEXT_COLUMNS = ("model", "best model", "status", "details", "error", "reason", "state", "message")
 
 
 def header(name) -> str:

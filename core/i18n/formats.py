@@ -22,7 +22,8 @@ def number(value, digits: int | None = None) -> str:
     return format_decimal(round(float(value), digits), format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale=_locale())
 
 
-_PATTERNS = {"en_US": ("MMM d, y", "MMM d, y HH:mm"), "ko_KR": ("y. M. d.", "y. M. d. HH:mm")}
+# English keeps ISO 8601, as analysts write dates in files; Korean uses its own short form (CLDR: y. M. d.).
+_PATTERNS = {"en_US": ("yyyy-MM-dd", "yyyy-MM-dd HH:mm"), "ko_KR": ("y. M. d.", "y. M. d. HH:mm")}
 
 
 def when(stamp) -> str:

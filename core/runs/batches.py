@@ -50,10 +50,22 @@ def save_batch(result: BatchResult, root: Path | None = None, owner: str = LOCAL
             networks[key] = model.state()
     meta = {"seconds": result.seconds, "horizon": result.horizon, "season": result.season, "level": result.level, "networks": networks,
             "scheduler": result.scheduler, "notes": result.notes, "order": list(result.history), "score_season": result.score_season,
-            "owner": owner}
+            "owner": owner, "messages": {  # the catalogue messages of its sentences: a reopened batch reads in the reader's language
+                "notes": [_as_json(n) for n in result.notes], "skipped": [_as_json(r) for r in result.skipped.get("reason", [])],
+                "errors": [_as_json(e) for e in result.metrics.get("error", [])]}}
     (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     os.replace(tmp, base / batch_id)
     return batch_id
+
+
+def _as_json(text):
+    return text.to_json() if isinstance(text, Text) else str(text)
+
+
+def _kept_messages(meta: dict, name: str, saved: list) -> list:
+    """Sentences as the batch kept them: catalogue messages where the batch has them for every line, else as saved."""
+    messages = meta.get("messages", {}).get(name)
+    return [Text.from_json(m) for m in messages] if messages and len(messages) == len(saved) else list(saved)
 
 
 def load_batch(batch_id: str, root: Path | None = None, viewer: Viewer = LOCAL_VIEWER) -> BatchResult:
@@ -86,9 +98,12 @@ def load_batch(batch_id: str, root: Path | None = None, viewer: Viewer = LOCAL_V
                 models[key] = REGISTRY[key].load().restore(state, load_network(path), train)
             except (DataError, KeyError, TypeError, ValueError):  # the scores stand; only looking inside needs it
                 continue
+    for name, column, kept in (("skipped", "reason", "skipped"), ("metrics", "error", "errors")):
+        if column in tables[name]:
+            tables[name] = tables[name].assign(**{column: _kept_messages(meta, kept, list(tables[name][column]))})
     return BatchResult(history=history, seconds=meta["seconds"], horizon=meta["horizon"], season=meta["season"], models=models,
-                       level=meta["level"], scheduler=meta["scheduler"], notes=meta["notes"], score_season=meta.get("score_season"),
-                       **tables)
+                       level=meta["level"], scheduler=meta["scheduler"], notes=_kept_messages(meta, "notes", meta["notes"]),
+                       score_season=meta.get("score_season"), **tables)
 
 
 def delete_batch(batch_id: str, root: Path | None = None, viewer: Viewer = LOCAL_VIEWER) -> None:

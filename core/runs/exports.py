@@ -28,6 +28,7 @@ def run_files(run) -> dict[str, bytes]:
     """The files a user downloads for a run: the bundle, the inspectable network (.keras) and the charts (HTML)."""
     from core.charts import forecasts as fc
     from core.charts.common import standalone_html
+    from core.i18n import _, tr
     from core.models.keras_training import network_bytes
     from core.runs.bundle import export_bundle
 
@@ -40,8 +41,8 @@ def run_files(run) -> dict[str, bytes]:
     evaluation = run.evaluation
     ok = evaluation.ok()
     figures = [fc.forecast_chart(evaluation.train, evaluation.actual, [r.forecast for r in ok.values()],
-                                 {r.label for r in ok.values()}, "Forecasts of the held-out part"),
+                                 {r.label for r in ok.values()}, _("Forecasts of the held-out part")),
                fc.error_by_step_chart(evaluation.errors_by_step()),
                fc.residual_chart(evaluation.actual, [r.forecast for r in ok.values()])]
-    out["charts"] = standalone_html(figures, f"LSTM Lens: {run.dataset.name}").encode("utf-8")
+    out["charts"] = standalone_html(figures, f"LSTM Lens: {tr(run.dataset.name)}").encode("utf-8")
     return out
