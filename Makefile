@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8501
 
-.PHONY: run test bench install install-dev clean
+.PHONY: run test bench install install-dev clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,14 @@ test: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
 	$(BIN)/python -m bench
+
+# After changing user-facing text: extract every message into the template and add the new ones to the Korean
+# catalogue (translate the empty msgstr entries; tests/test_i18n.py fails until every message has its Korean).
+messages: $(VENV)/.runtime
+	$(BIN)/pybabel extract -F babel.cfg -k Text --no-location --sort-output --project "LSTM Lens" \
+		--copyright-holder "the LSTM Lens authors" -o core/i18n/locale/lstm_lens.pot .
+	$(BIN)/pybabel update -i core/i18n/locale/lstm_lens.pot -d core/i18n/locale -D lstm_lens -l ko \
+		--no-fuzzy-matching --ignore-obsolete --no-wrap
 
 clean:
 	rm -rf $(VENV) .pytest_cache

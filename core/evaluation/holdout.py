@@ -151,7 +151,8 @@ def fit_predict(spec: ModelSpec, train, covariates: pd.DataFrame | None, horizon
     except Exception as error:  # keep the other models' results; say what happened
         result.error = Text("{label} failed: {kind}: {error}", label=Text(spec.label), kind=type(error).__name__, error=str(error))
         result.notes = traceback.format_exc(limit=3)
-    on_progress(1.0, Text("{label}: done" if result.error is None else "{label}: failed", label=Text(spec.label)))
+    name = Text(spec.label)
+    on_progress(1.0, Text("{label}: done", label=name) if result.error is None else Text("{label}: failed", label=name))
     return result
 
 

@@ -286,7 +286,8 @@ class AutoARIMA(Forecaster):
         if not self.warnings_:
             return ""
         kinds = self.warnings_.most_common(4)
-        return Text("; ".join("{count%d}× {kind%d}" % (i, i) for i in range(len(kinds))),
+        template = "; ".join("{count%d}× {kind%d}" % (i, i) for i in range(len(kinds)))  # only fields: nothing to translate
+        return Text(template,
                     **{f"count{i}": count for i, (_, count) in enumerate(kinds)},
                     **{f"kind{i}": Text(kind) for i, (kind, _) in enumerate(kinds)})
 

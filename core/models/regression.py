@@ -60,7 +60,8 @@ class LinearRegression(Forecaster):
         if self.lags_:
             parts.append(Text("lags {lags}", lags=", ".join(map(str, self.lags_))))
         terms = {f"t{i}": part for i, part in enumerate(parts)}
-        return Text(" + ".join("{%s}" % k for k in terms) + "; R² {r2:.3f}", r2=self.result_.rsquared, **terms)
+        template = " + ".join("{%s}" % k for k in terms) + "; R² {r2:.3f}"  # only fields and symbols: nothing to translate
+        return Text(template, r2=self.result_.rsquared, **terms)
 
     def _predict(self, horizon: int) -> Forecast:
         n, lags = self.n_, self.lags_
