@@ -14,7 +14,7 @@ from core.models import ARIMA, LSTM, REGISTRY, label
 from core.runs.exports import run_files, safe_csv
 from core.training import forecast_future, future_frame
 from ui.state import new_click, next_step, open_inside_at, plain, require_run, show_error
-from ui.tables import for_reader, relabelled
+from ui.tables import for_reader, header
 
 st.title(_("Compare"))
 run = require_run()
@@ -57,7 +57,7 @@ st.subheader(_("Leaderboard"))
 board = evaluation.leaderboard()
 board_ok = board[board["status"] == "ok"].reset_index(drop=True)
 metric_cols = ["MASE", "sMAPE", "MAE", "RMSE", "MAPE", "coverage", "MSIS", "skill vs seasonal naive", "fit s", "predict s"]
-st.dataframe(relabelled(styled_leaderboard(board_ok.assign(model=board_ok["model"].map(tr)), metric_cols, run.level)),
+st.dataframe(styled_leaderboard(board_ok.assign(model=board_ok["model"].map(tr)), metric_cols, run.level, header=header),
              hide_index=True, width="stretch")
 notes = []
 for r in ok.values():

@@ -11,6 +11,28 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ["LSTM_LENS_HOME"] = tempfile.mkdtemp(prefix="lstm-lens-tests-")
 AWKWARD = ROOT / "tests" / "data" / "awkward"
 
+
+def _run_the_entrypoint_every_time():
+    """AppTest as the server runs the app: app.py (language, sign-in, the run in the URL, navigation) on every rerun.
+
+    AppTest forgets between runs that app.py calls st.navigation, sees the pages/ folder and, from the second run on,
+    runs the page alone in the old pages-folder mode; the server remembers, so app.py frames every run there."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if getattr(PagesManager.__init__, "_entrypoint_every_time", False):
+        return
+    plain_init = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        plain_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    init._entrypoint_every_time = True
+    PagesManager.__init__ = init
+
+
+_run_the_entrypoint_every_time()
+
 if os.environ.get("KERAS_BACKEND") == "torch":  # on a GPU: exact float32, as the NumPy replay computes, not cuDNN's TF32
     import torch
 

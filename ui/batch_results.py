@@ -8,7 +8,7 @@ from core.i18n.formats import number
 from core.models import GLOBAL_LSTM, label
 from core.runs.exports import safe_csv
 from ui.state import new_click, plain
-from ui.tables import for_reader, relabelled
+from ui.tables import for_reader, header
 
 SCHEDULERS = {"serial": N_("this process, one series after another"), "local": N_("a local Dask cluster"),
               "Dask, local": N_("a local Dask cluster"), "dask client": N_("a Dask cluster")}
@@ -28,8 +28,8 @@ def show_result(result):
             scored=result.score_season, season=result.season))
     st.caption(_("sMAPE and MASE are averaged over the series, as in M4; OWA divides each by Naive2's and averages the two "
                  "(below 1 beats Naive2). fit s is the total fitting time over all series."))
-    summary = result.summary.assign(model=result.summary["model"].map(tr))
-    st.dataframe(relabelled(summary.style.format({"sMAPE": "{:.3f}", "MASE": "{:.3f}", "OWA": "{:.3f}", "fit s": "{:.1f}"})),
+    summary = for_reader(result.summary)
+    st.dataframe(summary.style.format({"sMAPE": "{:.3f}", "MASE": "{:.3f}", "OWA": "{:.3f}", header("fit s"): "{:.1f}"}),
                  hide_index=True, width="stretch")
     for note in result.notes:
         st.caption(plain(tr(note)))
@@ -53,9 +53,10 @@ def show_result(result):
     st.subheader(_("Every series"))
     wide = ok.pivot_table(index="unique_id", columns="model", values="MASE", sort=False)[order]
     wide.insert(0, "best model", wide.idxmin(axis=1).map(tr))
-    table = st.dataframe(wide.reset_index().rename(columns={"unique_id": _("series"), "best model": _("best model")}), hide_index=True,
-                         width="stretch", height=300, on_select="rerun", selection_mode="single-row", key="batch_rows",
-                         column_config={m: st.column_config.NumberColumn(f"{tr(m)} MASE", format="%.3f") for m in order})
+    named = {m: f"{tr(m)} MASE" for m in order}
+    table = st.dataframe(wide.reset_index().rename(columns={"unique_id": _("series"), "best model": _("best model"), **named}),
+                         hide_index=True, width="stretch", height=300, on_select="rerun", selection_mode="single-row", key="batch_rows",
+                         column_config={name: st.column_config.NumberColumn(format="%.3f") for name in named.values()})
     rows = table.selection.rows if table else []
     series_ids = list(wide.index)
     picked = clicked[-1] if clicked else (series_ids[rows[0]] if rows else None)

@@ -16,7 +16,7 @@ import pandas as pd
 from core.batch.cluster import SERIAL, check_scheduler, close_client, open_client
 from core.data import to_series
 from core.errors import DataError
-from core.i18n import Text, joined, message_of
+from core.i18n import Text, joined, message_of, table
 from core.evaluation import metrics as M
 from core.evaluation.holdout import ModelSpec, fit_predict, holdout, score
 from core.models import NAIVE2, REGISTRY, label
@@ -215,11 +215,11 @@ def run_batch(frame: pd.DataFrame, specs: list[ModelSpec], horizon: int, season:
         frames.extend(g_frames)
         notes.append(note)
         done[0] += 1
-    metrics = pd.DataFrame(rows)
+    metrics = table(rows)
     order = {sid: i for i, sid in enumerate(series)}
     metrics = metrics.sort_values("unique_id", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
     return BatchResult(metrics=metrics, forecasts=pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(),
-                       skipped=pd.DataFrame(skipped, columns=["unique_id", "reason"]), summary=summarise(metrics),
+                       skipped=table(skipped, columns=["unique_id", "reason"]), summary=summarise(metrics),
                        history=series, seconds=time.perf_counter() - started, horizon=horizon, season=season, level=level,
                        scheduler=scheduler if client is None else "dask client", notes=notes, score_season=score_season,
                        models={k: m for k, m in models.items() if m is not None})

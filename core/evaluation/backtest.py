@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.errors import DataError
-from core.i18n import Text
+from core.i18n import Text, table
 from core.evaluation.holdout import ModelSpec, Split, fit_predict, score
 from core.evaluation.leaderboard import METRIC_COLUMNS
 from core.models.base import no_progress
@@ -44,7 +44,7 @@ def backtest(series: pd.Series, specs: list[ModelSpec], horizon: int, *, origins
             rows.append(row)
             done += 1
             on_progress(done / total, Text("origin {origin}/{origins}: {label}", origin=i + 1, origins=origins, label=Text(spec.label)))
-    return pd.DataFrame(rows)
+    return table(rows)
 
 
 def backtest_summary(rows: pd.DataFrame) -> pd.DataFrame:

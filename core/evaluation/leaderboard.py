@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from core.i18n import table
 from core.models import SNAIVE
 
 REFERENCE = SNAIVE
@@ -30,7 +31,7 @@ def leaderboard(results: dict) -> pd.DataFrame:
         row["predict s"] = r.predict_seconds
         row["details"] = r.description
         rows.append(row)
-    frame = pd.DataFrame(rows)
+    frame = table(rows)
     if frame.empty:
         return frame
     sort_key = frame["MASE"].where(frame["MASE"].notna(), frame["sMAPE"])
@@ -58,11 +59,14 @@ def best_cells(board: pd.DataFrame, columns: list[str], level: float) -> pd.Data
     return marks
 
 
-def styled_leaderboard(board: pd.DataFrame, columns: list[str], level: float):
+def styled_leaderboard(board: pd.DataFrame, columns: list[str], level: float, header=str):
+    """The board with its best cells marked and numbers formatted; ``header`` names each column for the reader."""
     marks = best_cells(board, columns, level)
     formats = {c: "{:.3f}" for c in columns if c in ("MASE", "MSIS")}
     formats.update({c: "{:.2f}" for c in columns if c in ("sMAPE", "MAPE", "fit s", "predict s")})
     formats.update({c: "{:.4g}" for c in columns if c in ("MAE", "RMSE")})
     formats.update({c: "{:.0%}" for c in columns if c in ("coverage", "skill vs seasonal naive")})
-    shown = board[["model", *columns]]
-    return shown.style.apply(lambda _: np.where(marks[shown.columns], BEST_STYLE, ""), axis=None).format(formats, na_rep="—")
+    names = {c: header(c) for c in ["model", *columns]}
+    shown = board[list(names)].rename(columns=names)
+    styles = np.where(marks[list(names)], BEST_STYLE, "")
+    return shown.style.apply(lambda _: styles, axis=None).format({names[c]: f for c, f in formats.items()}, na_rep="—")

@@ -68,8 +68,8 @@ def translations(code: str) -> gettext.NullTranslations:
 
 
 def _(message: str) -> str:
-    """``message`` in the current language."""
-    return translations(language()).gettext(message)
+    """``message`` in the current language (an empty string stays empty: gettext would return the catalogue's header)."""
+    return translations(language()).gettext(message) if message else message
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
@@ -127,6 +127,19 @@ def _json_field(value):
 
 def _text_from_parts(message: str, fields: dict) -> Text:
     return Text(message, **fields)
+
+
+def table(rows: list[dict], columns=None):
+    """A DataFrame of ``rows`` whose text columns keep their ``Text`` cells (pandas would store them as plain strings,
+    and a page could no longer show them in the reader's language)."""
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=columns)
+    for name in frame.columns:
+        cells = [row.get(name) if isinstance(row, dict) else None for row in rows]
+        if any(isinstance(cell, Text) for cell in cells):
+            frame[name] = pd.Series(cells, index=frame.index, dtype=object)
+    return frame
 
 
 def joined(parts, separator: str = "; ") -> Text:

@@ -44,7 +44,7 @@ class Order:
         if self.m > 1:
             text += f"({self.P},{self.D},{self.Q})[{self.m}]"
         if self.constant:
-            text += " with drift" if self.d + self.D == 1 else " with mean"
+            return Text("{order} with drift", order=text) if self.d + self.D == 1 else Text("{order} with mean", order=text)
         return text
 
 
@@ -195,7 +195,7 @@ class AutoARIMA(Forecaster):
             tried[order] = aicc
             results[order] = result
             if on_progress:
-                on_progress(min(0.95, len(tried) / 30), f"ARIMA search: {order.label()} AICc {aicc:.1f}")
+                on_progress(min(0.95, len(tried) / 30), Text("ARIMA search: {order} AICc {aicc:.1f}", order=order.label(), aicc=aicc))
             if aicc < best_aicc - 1e-6:
                 best, best_aicc = order, aicc
                 return True
@@ -274,9 +274,9 @@ class AutoARIMA(Forecaster):
         self.fit_seconds_ = time.perf_counter() - started
 
     def describe(self) -> str:
-        text = self.order_.label()
-        for season in self.fourier_seasons_:
-            text += f" + Fourier({season}, K={self.fourier or default_pairs(season)})"
+        terms = "".join(f" + Fourier({season}, K={self.fourier or default_pairs(season)})" for season in self.fourier_seasons_)
+        template = "{order}" + terms  # only the order's words ("with drift") need the reader's language
+        text = Text(template, order=self.order_.label())
         if self.dropped_:
             return Text("{model}, fitted on the last {points:,} points (of {total:,})", model=text, points=self.n_,
                         total=self.n_ + self.dropped_)

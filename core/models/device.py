@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from core.i18n import N_, Text
 
 GPU_HINT = N_('No GPU found. To train on an NVIDIA GPU (Linux with its driver installed), install TensorFlow with CUDA: '
-            'pip install "tensorflow[and-cuda]==2.21.0" in .venv, then restart the app.')  # noqa: E501
+            '`pip install "tensorflow[and-cuda]==2.21.0"` in .venv, then restart the app.')  # noqa: E501
 
 
 @dataclass(frozen=True)
