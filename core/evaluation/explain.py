@@ -5,7 +5,7 @@ import numpy as np
 
 from core.evaluation.holdout import Evaluation
 from core.i18n import Text
-from core.models import REGISTRY, SNAIVE, label
+from core.models import REGISTRY, SNAIVE
 
 
 def lstm_loss_reasons(evaluation: Evaluation) -> list[str]:
@@ -19,8 +19,8 @@ def lstm_loss_reasons(evaluation: Evaluation) -> list[str]:
         return []
     model = looked_inside.model
     name = REGISTRY[looked_inside.key].label
-    reasons = [Text("Here the {name} (MASE {mase:.3f}) loses to {reference} (MASE {reference_mase:.3f}).", name=Text(name), mase=mase,
-                    reference=Text(label(SNAIVE)), reference_mase=reference_mase)]
+    reasons = [Text("Here the {name} (MASE {mase:.3f}) loses to seasonal naive (MASE {reference_mase:.3f}).", name=Text(name), mase=mase,
+                    reference_mase=reference_mase)]
     windows = getattr(model, "train_windows_", None)
     if windows is not None and windows < 300:
         reasons.append(Text("It learned from {windows:,} training windows; networks need many examples of a pattern, "

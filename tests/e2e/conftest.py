@@ -112,6 +112,22 @@ def go(page, name: str) -> None:
     wait_idle(page)
 
 
+TRAIN_WORDS = {"page": "Train", "settings": "LSTM and GRU settings", "epochs": "Max epochs", "units": "Units per layer",
+               "button": "Train models", "done": "Leaderboard (test part)"}
+
+
+def train_small(page, epochs: str = "4", units: str = "8", words: dict = TRAIN_WORDS) -> None:
+    """Open Train, make the networks small, train the default models and wait for the leaderboard (``words``: the
+    page's labels in the language it is shown in)."""
+    go(page, words["page"])
+    page.get_by_text(words["settings"]).click()
+    page.get_by_role("spinbutton", name=words["epochs"]).fill(epochs)
+    page.get_by_role("spinbutton", name=words["units"]).fill(units)
+    page.get_by_role("button", name=words["button"]).click()
+    page.get_by_text(words["done"]).wait_for(timeout=300_000)
+    wait_idle(page)
+
+
 def wait_idle(page, timeout: float = 120_000) -> None:
     """Wait until Streamlit has finished the current script run."""
     page.wait_for_timeout(300)
