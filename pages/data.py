@@ -73,28 +73,30 @@ with st.expander(_("Preview: {rows} rows × {columns} columns").format(rows=numb
     st.dataframe(frame.head(200), width="stretch")
 
 columns = list(frame.columns)
+digest = content_hash(data)
+mapped = digest[:12]  # the column choices belong to this file: a new file starts from its own detected columns
 c1, c2, c3, c4 = st.columns(4)
 date_options = [None, *columns]  # None: no dates, the rows numbered 1, 2, 3, … in file order
 date_col = c1.selectbox(_("Date column"), date_options, index=date_options.index(guess.date) if guess.date in columns else 0,
-                        format_func=lambda c: _("(none: steps 1, 2, 3 …)") if c is None else c, key="date_column",
+                        format_func=lambda c: _("(none: steps 1, 2, 3 …)") if c is None else c, key=f"date_column_{mapped}",
                         help=_("The column with timestamps. Detected automatically; change it if the guess is wrong. "
                                "Without one, the rows are read in file order as numbered steps."))
 value_options = [c for c in columns if c != date_col] or columns
 default_target = guess.target if guess.target in value_options else value_options[0]
-target = c2.selectbox(_("Value to forecast"), value_options, index=value_options.index(default_target), key="target_column",
+target = c2.selectbox(_("Value to forecast"), value_options, index=value_options.index(default_target), key=f"target_column_{mapped}",
                       help=_("The number column the models learn to forecast."))
 ONE_SERIES = None  # the file holds one series: no id column
 id_options = [ONE_SERIES] + [c for c in columns if c not in (date_col, target)]
-id_col = c3.selectbox(_("Series id (long format)"), id_options, key="id_column",
+id_col = c3.selectbox(_("Series id (long format)"), id_options, key=f"id_column_{mapped}",
                       index=id_options.index(guess.id) if guess.id in id_options else 0,
                       format_func=lambda c: _("(one series)") if c is ONE_SERIES else c,
                       help=_("For files holding several series in long format (unique_id, ds, y): the column naming each series."))
 series_id = None
 if id_col:
     ids = sorted(frame[id_col].astype(str).unique())
-    series_id = c3.selectbox(_("Which series ({count} in the file)").format(count=number(len(ids))), ids, key="series_pick")
+    series_id = c3.selectbox(_("Which series ({count} in the file)").format(count=number(len(ids))), ids, key=f"series_pick_{mapped}")
 covariate_options = [c for c in guess.numeric if c not in (target, date_col, id_col)]
-covariates = c4.multiselect(_("Covariates (extra inputs for the LSTM)"), covariate_options, key="covariate_columns",
+covariates = c4.multiselect(_("Covariates (extra inputs for the LSTM)"), covariate_options, key=f"covariate_columns_{mapped}",
                             default=covariate_options if len(covariate_options) <= 6 else [],
                             help=_("Other number columns measured at the same times. Only the LSTM uses them; baselines ignore them."))
 
@@ -123,7 +125,6 @@ except DataError as error:
     stop_keeping_earlier(error)
 
 name = filename if not series_id else f"{filename} · {series_id}"
-digest = content_hash(data)
 previous = current_dataset()
 if previous is None or previous.digest != digest or previous.settings != settings:
     st.session_state[DATASET] = Dataset(name=name, digest=digest, clean=cleaned, settings=settings)

@@ -46,3 +46,15 @@ def test_bad_frequency_shows_an_error_and_keeps_the_series():
     assert "'fortnightly-ish' is not a frequency this app knows" in shown(at.error[0])
     assert at.session_state["dataset"] is before
     assert any("still loaded" in i.value for i in at.info)
+
+
+def test_a_new_file_starts_from_its_own_detected_columns():
+    """Column choices made for one file are not carried to the next (whose columns they may not even name)."""
+    at = open_app()
+    date_box = next(s for s in at.selectbox if s.label == "Date column")
+    date_box.select_index(0).run()  # "(none: steps 1, 2, 3 …)": the airline file read without dates
+    assert next(s for s in at.selectbox if s.label == "Date column").value is None
+    at.selectbox(key="sample_key").set_value("co2").run()
+    assert not at.exception
+    assert next(s for s in at.selectbox if s.label == "Date column").value == "week"
+    assert at.metric[1].value == "every week"
