@@ -15,6 +15,7 @@ from core.i18n.formats import number
 from core.models import DEFAULT_BATCH_MODELS, GLOBAL_LSTM, NAIVE2, REGISTRY, label
 from core.runs.batches import load_batch, save_batch
 from ui.auth import viewer
+from ui.language import scoped, start, start_many
 from ui.batch_results import show_result
 from ui.state import local_dask_client, plain, show_error
 from ui.tables import STATUSES, header
@@ -28,9 +29,11 @@ CHOICES = [k for k in REGISTRY if k != NAIVE2]  # Naive2 is always scored: OWA i
 def table_source():
     left, right = st.columns([1, 3])
     sources = {"Sample": N_("Sample"), "Upload a long-format file": N_("Upload a long-format file")}
-    source = left.radio(_("Series"), list(sources), format_func=lambda s: _(sources[s]), key="batch_source")
+    source = left.radio(_("Series"), list(sources), format_func=lambda s: _(sources[s]), key=scoped("batch_source"),
+                        index=start("batch_source", list(sources)))
     if source == "Sample":
-        panel = PANELS[0] if len(PANELS) == 1 else right.selectbox(_("Sample"), PANELS, format_func=lambda p: _(p.title), key="batch_sample")
+        panel = PANELS[0] if len(PANELS) == 1 else right.selectbox(_("Sample"), PANELS, format_func=lambda p: _(p.title),
+                                                                   key=scoped("batch_sample"), index=start("batch_sample", list(PANELS)))
         right.markdown(f"**{plain(_(panel.title))}**. {plain(_(panel.about))} " + plain(_("Source and licence: sample_data/README.md.")))
         return panel.read_bytes(), panel.file, panel
     upload = right.file_uploader(_("One row per series and time: a series id column, a date column and a value column "
@@ -69,7 +72,8 @@ def settings(panel, frame, id_col, date_col, value_col):
     score_season = c4.number_input(_("Season for scoring"), 0, 10_000, 0, key="batch_score_season",
                                    help=_("0: the season above. Otherwise the season that scales MASE and seasonally adjusts Naive2 "
                                           "while the models keep theirs; M4 scored weekly data with 1."))
-    models = c3.multiselect(_("Models"), CHOICES, default=list(DEFAULT_BATCH_MODELS), format_func=lambda k: _(label(k)), key="batch_models",
+    models = c3.multiselect(_("Models"), CHOICES, placeholder=_("Choose models"), default=start_many("batch_models", CHOICES, list(DEFAULT_BATCH_MODELS)),
+                            format_func=lambda k: _(label(k)), key=scoped("batch_models"),
                             help=_("{naive2} is always scored too: OWA is relative to it.").format(naive2=_(label(NAIVE2))) + " " +
                                  " ".join(f"{_(label(k))}: {_(REGISTRY[k].about)}" for k in CHOICES))
     for key in models:
@@ -89,7 +93,8 @@ def settings(panel, frame, id_col, date_col, value_col):
     where_labels = {LOCAL: _("Local Dask cluster ({workers} worker processes)").format(workers=local_workers()),
                     SERIAL: _("This process, one series after another"), "address": _("A Dask scheduler (address)")}
     w1, w2 = st.columns([2, 2])
-    where = w1.radio(_("Run per-series models on"), where_options, format_func=where_labels.get, key="batch_where")
+    where = w1.radio(_("Run per-series models on"), where_options, format_func=where_labels.get, key=scoped("batch_where"),
+                     index=start("batch_where", where_options))
     address = w2.text_input(_("Scheduler address"), "tcp://127.0.0.1:8786", key="batch_address", disabled=where != "address",
                             help=_("Only schedulers the administrator lists in LSTM_LENS_SCHEDULERS. Every worker needs LSTM Lens's "
                                    "requirements and its core/ folder on its Python path."))

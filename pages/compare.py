@@ -13,6 +13,7 @@ from core.i18n.formats import number
 from core.models import ARIMA, LSTM, REGISTRY, label
 from core.runs.exports import run_files, safe_csv
 from core.training import forecast_future, future_frame
+from ui.language import carried, scoped, start, start_many
 from ui.state import new_click, next_step, open_inside_at, plain, require_run, show_error
 from ui.tables import for_reader, header
 
@@ -34,10 +35,12 @@ for result in evaluation.results.values():
 
 SPANS = {4: N_("4 seasons"), 10: N_("10 seasons"), 0: N_("all")}
 c1, c2 = st.columns([3, 1])
-show = c1.multiselect(_("Show intervals for"), labels, default=[l for l in labels if l in (label(ARIMA), label(LSTM))][:2],
-                      format_func=tr, key="show_intervals",
+show = c1.multiselect(_("Show intervals for"), labels, placeholder=_("Choose models"), default=start_many("show_intervals", labels,
+                                                                      [l for l in labels if l in (label(ARIMA), label(LSTM))][:2]),
+                      format_func=tr, key=scoped("show_intervals"),
                       help=_("Shaded bands: the range each model expects the actual to fall in, at the interval level."))
-history_span = c2.select_slider(_("History shown"), list(SPANS), value=4, format_func=lambda n: _(SPANS[n]), key="history_span")
+history_span = c2.select_slider(_("History shown"), list(SPANS), value=carried("history_span", 4), format_func=lambda n: _(SPANS[n]),
+                                key=scoped("history_span"))
 train = evaluation.train
 if history_span:
     keep = max(history_span * max(run.season, 2), 3 * run.test_size)
@@ -86,7 +89,8 @@ with tab3:
     b1, b2, b3, b4 = st.columns(4)
     origins = b1.number_input(_("Origins"), 1, 20, 3, key="backtest_origins")
     stride = b2.number_input(_("Stride (steps)"), 1, max(1, len(evaluation.train)), max(1, run.test_size), key="backtest_stride")
-    window = b3.selectbox(_("Training window"), list(WINDOWS), format_func=lambda w: _(WINDOWS[w]), key="backtest_window")
+    window = b3.selectbox(_("Training window"), list(WINDOWS), format_func=lambda w: _(WINDOWS[w]), key=scoped("backtest_window"),
+                          index=start("backtest_window", list(WINDOWS)))
     slow = [_(s.label) for s in run.specs if s.key in ok and REGISTRY[s.key].slow]
     include_slow = b4.checkbox(_("Include {models} (slow)").format(models=", ".join(slow)), value=False, disabled=not slow,
                                key="backtest_slow")

@@ -9,6 +9,7 @@ from core.errors import DataError
 from core.data.samples import SAMPLES, get_sample
 from core.i18n import N_, _, tr
 from core.i18n.formats import number
+from ui.language import carried, scoped, start
 from ui.tables_io import load_table, read_cached
 from core.runs.records import content_hash
 from ui.state import DATASET, Dataset, current_dataset, current_run, new_click, next_step, open_inside_at, plain, show_error
@@ -39,10 +40,12 @@ st.caption(_("Pick a real sample or upload your own series. Every cleaning step 
 
 SOURCES = {"Sample": N_("Sample"), "Upload a file": N_("Upload a file")}
 left, right = st.columns([1, 3])
-source = left.radio(_("Source"), list(SOURCES), format_func=lambda s: _(SOURCES[s]), key="data_source")
+source = left.radio(_("Source"), list(SOURCES), format_func=lambda s: _(SOURCES[s]), key=scoped("data_source"),
+                    index=start("data_source", list(SOURCES)))
 if source == "Sample":
     keys = [s.key for s in SAMPLES]
-    key = right.selectbox(_("Sample"), keys, format_func=lambda k: _(get_sample(k).title), key="sample_key")
+    key = right.selectbox(_("Sample"), keys, format_func=lambda k: _(get_sample(k).title), key=scoped("sample_key"),
+                          index=start("sample_key", keys))
     sample = get_sample(key)
     right.caption(_(sample.about) + " " + _("Source and licence: sample_data/README.md."))
     data, filename = sample.read_bytes(), sample.file
@@ -61,7 +64,7 @@ else:
 DECIMAL_MARKS = {"auto": N_("detect"), ".": N_("point (1,234.5)"), ",": N_("comma (1.234,5)")}
 RULES = {"mean": N_("mean"), "sum": N_("sum"), "first": N_("first"), "last": N_("last"),
          "interpolate": N_("interpolate"), "ffill": N_("ffill (repeat the last value)"), "leave": N_("leave")}
-decimal = st.session_state.get("decimal_mark", "auto")  # the widget sits under Cleaning options
+decimal = st.session_state.get(scoped("decimal_mark"), carried("decimal_mark", "auto"))  # its widget sits under Cleaning options
 try:
     frame, guess = load_table(data, filename, None if decimal == "auto" else decimal)
 except DataError as error:
@@ -77,8 +80,9 @@ digest = content_hash(data)
 mapped = digest[:12]  # the column choices belong to this file: a new file starts from its own detected columns
 c1, c2, c3, c4 = st.columns(4)
 date_options = [None, *columns]  # None: no dates, the rows numbered 1, 2, 3, … in file order
-date_col = c1.selectbox(_("Date column"), date_options, index=date_options.index(guess.date) if guess.date in columns else 0,
-                        format_func=lambda c: _("(none: steps 1, 2, 3 …)") if c is None else c, key=f"date_column_{mapped}",
+date_col = c1.selectbox(_("Date column"), date_options, key=scoped(f"date_column_{mapped}"),
+                        index=start(f"date_column_{mapped}", date_options, date_options.index(guess.date) if guess.date in columns else 0),
+                        format_func=lambda c: _("(none: steps 1, 2, 3 …)") if c is None else c,
                         help=_("The column with timestamps. Detected automatically; change it if the guess is wrong. "
                                "Without one, the rows are read in file order as numbered steps."))
 value_options = [c for c in columns if c != date_col] or columns
@@ -87,8 +91,8 @@ target = c2.selectbox(_("Value to forecast"), value_options, index=value_options
                       help=_("The number column the models learn to forecast."))
 ONE_SERIES = None  # the file holds one series: no id column
 id_options = [ONE_SERIES] + [c for c in columns if c not in (date_col, target)]
-id_col = c3.selectbox(_("Series id (long format)"), id_options, key=f"id_column_{mapped}",
-                      index=id_options.index(guess.id) if guess.id in id_options else 0,
+id_col = c3.selectbox(_("Series id (long format)"), id_options, key=scoped(f"id_column_{mapped}"),
+                      index=start(f"id_column_{mapped}", id_options, id_options.index(guess.id) if guess.id in id_options else 0),
                       format_func=lambda c: _("(one series)") if c is ONE_SERIES else c,
                       help=_("For files holding several series in long format (unique_id, ds, y): the column naming each series."))
 series_id = None
@@ -96,23 +100,26 @@ if id_col:
     ids = sorted(frame[id_col].astype(str).unique())
     series_id = c3.selectbox(_("Which series ({count} in the file)").format(count=number(len(ids))), ids, key=f"series_pick_{mapped}")
 covariate_options = [c for c in guess.numeric if c not in (target, date_col, id_col)]
-covariates = c4.multiselect(_("Covariates (extra inputs for the LSTM)"), covariate_options, key=f"covariate_columns_{mapped}",
+covariates = c4.multiselect(_("Covariates (extra inputs for the LSTM)"), covariate_options,
+                            placeholder=_("Choose columns") if covariate_options else _("No other number columns"), key=f"covariate_columns_{mapped}",
                             default=covariate_options if len(covariate_options) <= 6 else [],
                             help=_("Other number columns measured at the same times. Only the LSTM uses them; baselines ignore them."))
 
 with st.expander(_("Cleaning options")):
     o1, o2, o3, o4 = st.columns(4)
-    duplicates = o1.selectbox(_("Duplicate timestamps"), DUPLICATE_RULES, format_func=lambda r: _(RULES[r]), key="duplicate_rule",
-                              help=_("How to combine rows that share a timestamp."))
-    resample = o2.selectbox(_("Off-grid timestamps"), DUPLICATE_RULES, format_func=lambda r: _(RULES[r]), key="resample_rule",
+    duplicates = o1.selectbox(_("Duplicate timestamps"), DUPLICATE_RULES, format_func=lambda r: _(RULES[r]), key=scoped("duplicate_rule"),
+                              index=start("duplicate_rule", list(DUPLICATE_RULES)), help=_("How to combine rows that share a timestamp."))
+    resample = o2.selectbox(_("Off-grid timestamps"), DUPLICATE_RULES, format_func=lambda r: _(RULES[r]), key=scoped("resample_rule"),
+                            index=start("resample_rule", list(DUPLICATE_RULES)),
                             help=_("Aggregation used when timestamps do not sit on one regular grid."))
-    fill = o3.selectbox(_("Gaps"), FILL_RULES, format_func=lambda r: _(RULES[r]), key="fill_rule",
+    fill = o3.selectbox(_("Gaps"), FILL_RULES, format_func=lambda r: _(RULES[r]), key=scoped("fill_rule"), index=start("fill_rule", list(FILL_RULES)),
                         help=_("interpolate: straight line between neighbours; ffill: repeat the last value; leave: keep gaps."))
     freq = o4.text_input(_("Frequency"), "", placeholder=_("auto"), key="frequency",
                          help=_("Leave empty to detect. Otherwise a pandas alias: h, 30min, D, W, MS, QS …"))
     d1, d2 = st.columns([1, 3])
-    d1.selectbox(_("Decimal mark"), list(DECIMAL_MARKS), format_func=lambda m: _(DECIMAL_MARKS[m]), key="decimal_mark",
-                 help=_("How text files write decimals. Detected per column from numbers that can be read only one way."))
+    decimal = d1.selectbox(_("Decimal mark"), list(DECIMAL_MARKS), format_func=lambda m: _(DECIMAL_MARKS[m]), key=scoped("decimal_mark"),
+                           index=start("decimal_mark", list(DECIMAL_MARKS)),
+                           help=_("How text files write decimals. Detected per column from numbers that can be read only one way."))
     log = d2.checkbox(_("Log transform"), key="log_transform",
                       help=_("Model log(value); useful for growth with seasonality that scales with the level. Needs positive values."))
 

@@ -10,6 +10,7 @@ from core.models import LSTM, label
 from core.i18n import _, tr
 from core.i18n.formats import number
 from core.models.base import future_index
+from ui.language import carried, scoped, start
 from ui.state import INSPECT_AT, next_step, plain, require_run
 
 st.title(_("Inside the LSTM"))
@@ -21,8 +22,8 @@ if not found:
     st.stop()
 network_key = next(iter(found))
 if len(found) > 1:
-    network_key = st.segmented_control(_("Network"), list(found), default=network_key, format_func=lambda k: tr(found[k].label),
-                                       key="gate_network", help=_("This run trained more than one recurrent network; look inside either.")) or network_key
+    network_key = st.segmented_control(_("Network"), list(found), default=carried("gate_network", network_key),
+                                       format_func=lambda k: tr(found[k].label), key=scoped("gate_network"), help=_("This run trained more than one recurrent network; look inside either.")) or network_key
 looked_inside = found[network_key]
 model = looked_inside.model
 clean = run.dataset.clean
@@ -34,19 +35,22 @@ st.caption(plain(tr(model.output_recipe())))
 
 c0, c1, c2, c3 = st.columns(4)
 members = model.members_
-member = c0.selectbox(_("Ensemble member"), list(range(members)), index=model.median_member_, disabled=members == 1, key="gate_member",
+member = c0.selectbox(_("Ensemble member"), list(range(members)), index=start("gate_member", list(range(members)), model.median_member_),
+                      disabled=members == 1, key=scoped("gate_member"),
                       format_func=lambda m: (_("member {n} (median)") if m == model.median_member_ else _("member {n}")).format(n=m + 1),
                       help=_("The forecast is the median of the members' forecasts; each member is a whole LSTM of its own. "
                              "Shown first: the member whose validation error is the median."))
 layers = lens.gate_weights(model, member)
 kind = layers[0].cell_kind
-layer = c1.selectbox(_("Layer"), list(range(len(layers))), key=f"gate_layer_{kind.name}",
+layer = c1.selectbox(_("Layer"), list(range(len(layers))), key=scoped(f"gate_layer_{kind.name}"),
+                     index=start(f"gate_layer_{kind.name}", list(range(len(layers)))),
                      format_func=lambda k: _("{cell} layer {n} ({units} units)").format(cell=kind.name, n=k + 1, units=layers[k].units),
                      help=_("Stacked models: the first layer reads the inputs; each later layer reads the hidden states of the one before."))
 units_here = layers[layer].units
 top_k = c2.slider(_("Units shown"), 1, units_here, min(units_here, 32), key="gate_units_shown",
                   help=_("Large layers: the units whose hidden state varies most are shown, so no chart is too large to draw."))
-sort_by = c3.selectbox(_("Order units by"), ["variance", "mean", "cluster"], key="gate_unit_order", format_func={
+sort_by = c3.selectbox(_("Order units by"), ["variance", "mean", "cluster"], key=scoped("gate_unit_order"),
+                       index=start("gate_unit_order", ["variance", "mean", "cluster"]), format_func={
     "variance": _("most active first"), "mean": _("mean of the {gate}").format(gate=gc.title(kind.memory_gate)),
     "cluster": _("similar behaviour (clustered)")}.get)
 quantities = kind.quantities
@@ -71,17 +75,17 @@ default_end = n_train - 1
 clicked = st.session_state.pop(INSPECT_AT, None)
 if clicked is not None:  # a date clicked on the Data, Compare or Batch chart
     end_at, note = lens.window_end_at(series.index, clicked["date"], model.lookback_)
-    st.session_state["gate_end"] = end_at
+    st.session_state[scoped("gate_end")] = end_at
     st.info(" ".join(part for part in (
         _("Opened from the {chart} at the window ending on {date}.").format(chart=plain(tr(clicked["where"])),
                                                                             date=plain(gc.short_date(series.index[end_at]))),
         plain(tr(note)), _("The slider under **One window** shows where you are.")) if part))
-if st.session_state.get("gate_end") not in ends:
-    st.session_state["gate_end"] = default_end
+if st.session_state.get(scoped("gate_end")) not in ends:  # a new model, or the other language's slider: start from its window
+    st.session_state[scoped("gate_end")] = carried("gate_end", default_end) if carried("gate_end", default_end) in ends else default_end
 tab1, tab2, tab3, tab4, tab5 = st.tabs([_("One window"), _("Across the history"), _("Units"), _("Saturation"), _("What-if")])
 
 with tab1:
-    end = st.select_slider(_("Window ending on"), options=ends, format_func=lambda k: gc.short_date(series.index[k]), key="gate_end",
+    end = st.select_slider(_("Window ending on"), options=ends, format_func=lambda k: gc.short_date(series.index[k]), key=scoped("gate_end"),
                            help=_("Each window holds {steps} steps. The default is the window that produced the test forecast. "
                                   "Click a date on the Data, Compare or Batch page's chart to open its window here.").format(steps=model.lookback_))
     window = lens.window_at(model, series, covariates, end)
@@ -96,10 +100,12 @@ with tab1:
 
     left, right = st.columns([1.6, 4], vertical_alignment="center")
     baselines = {"mean": _("the window's own mean"), "zeros": _("zeros (model scale)")}
-    baseline = left.radio(_("Attribution baseline"), list(attribution.BASELINES), key="ig_baseline", format_func=baselines.get,
+    baseline = left.radio(_("Attribution baseline"), list(attribution.BASELINES), key=scoped("ig_baseline"), format_func=baselines.get,
+                          index=start("ig_baseline", list(attribution.BASELINES)),
                           help=_("Integrated gradients explain the forecast relative to the forecast from a baseline window:") + " "
                                + "; ".join(f"{baselines[k]}: {_(v)}" for k, v in attribution.BASELINES.items()) + ".")
-    target = left.selectbox(_("Forecast explained"), [-1, *range(len(forecast))], key="ig_step",
+    target = left.selectbox(_("Forecast explained"), [-1, *range(len(forecast))], key=scoped("ig_step"),
+                            index=start("ig_step", [-1, *range(len(forecast))]),
                             format_func=lambda h: _("mean over the horizon") if h < 0 else
                             _("step {n} ({date})").format(n=h + 1, date=gc.short_date(fdates[h])))
     target = None if target < 0 else target
@@ -124,7 +130,8 @@ with tab1:
         right.plotly_chart(gc.heatmap(values, window.dates, quantity, shown_units, x_range=x_range), width="stretch", key=f"heat_{quantity}")
 
 with tab2:
-    quantity = st.radio(_("Quantity"), quantities, index=memory_index, horizontal=True, format_func=gc.title, key=f"history_quantity_{kind.name}")
+    quantity = st.radio(_("Quantity"), quantities, index=start(f"history_quantity_{kind.name}", quantities, memory_index), horizontal=True,
+                        format_func=gc.title, key=scoped(f"history_quantity_{kind.name}"))
     st.caption(_("Each column is the state after reading the window that ends on that date. Look at outliers, level shifts and season boundaries.")
                + (" " + _("A long series shows its last {count} windows.").format(count=number(len(history_dates)))
                   if len(history_dates) < len(ends) else ""))
@@ -136,8 +143,9 @@ with tab3:
     lives = gates.half_life(mean_memory)
     st.plotly_chart(gc.half_life_chart(lives[shown_units], mean_memory[shown_units], shown_units, kind.memory_gate), width="stretch", key="half_life")
     u1, u2 = st.columns([1, 3])
-    unit_quantity = u1.selectbox(_("Quantity"), quantities, index=memory_index, format_func=gc.title, key=f"unit_quantity_{kind.name}")
-    chosen = u2.multiselect(_("Units"), list(map(int, shown_units)), default=list(map(int, shown_units[:3])), key="unit_choice")
+    unit_quantity = u1.selectbox(_("Quantity"), quantities, index=start(f"unit_quantity_{kind.name}", quantities, memory_index),
+                                 format_func=gc.title, key=scoped(f"unit_quantity_{kind.name}"))
+    chosen = u2.multiselect(_("Units"), list(map(int, shown_units)), placeholder=_("Choose units"), default=list(map(int, shown_units[:3])), key="unit_choice")
     if chosen:
         st.plotly_chart(gc.unit_lines(history_dates, trace_h.get(unit_quantity)[:, 0, chosen], chosen, unit_quantity), width="stretch", key="unit_lines")
     st.caption(_("Longest memory: unit {unit} (half-life {steps:.1f} steps).").format(unit=int(np.argmax(lives)), steps=lives.max()) + " "
@@ -173,7 +181,8 @@ with tab5:
     fdates = future_index(series.iloc[:default_end + 1], len(f_orig))
     st.plotly_chart(gc.whatif_chart(base.dates, base.values, values, fdates, f_orig, f_new, str(series.name)), width="stretch", key="whatif")
     st.session_state["whatif_forecast"] = f_new
-    q = st.radio(_("Gate to compare"), quantities, index=memory_index, horizontal=True, format_func=gc.title, key=f"whatif_q_{kind.name}")
+    q = st.radio(_("Gate to compare"), quantities, index=start(f"whatif_q_{kind.name}", quantities, memory_index), horizontal=True,
+                 format_func=gc.title, key=scoped(f"whatif_q_{kind.name}"))
     a, b = st.columns(2)
     before = lens.trace_window(model, base, member)[layer].get(q)[0][:, shown_units]
     after = lens.trace_window(model, changed, member)[layer].get(q)[0][:, shown_units]

@@ -10,6 +10,7 @@ from core.runs.store import DamagedHistory
 from core.training import adopt_network, save_imported
 from core.runs.owners import LOCAL
 from ui.auth import auth_configured, viewer
+from ui.language import scoped, start, start_many
 from ui.state import RESULTS, current_dataset, current_run, delete_run, get_store, open_run, plain, set_aside_damaged_history, show_error
 from ui.tables import STATUSES, for_reader, header
 
@@ -45,7 +46,8 @@ if runs.empty:
 else:
     f1, f2 = st.columns([2, 1])
     text = f1.text_input(_("Filter by dataset"), "", placeholder=_("e.g. airline"), key="runs_filter")
-    statuses = f2.multiselect(_("Status"), sorted(runs["status"].unique()), default=sorted(runs["status"].unique()), key="runs_status",
+    every = sorted(runs["status"].unique())
+    statuses = f2.multiselect(_("Status"), every, placeholder=_("Choose states"), default=start_many("runs_status", every, every), key=scoped("runs_status"),
                               format_func=lambda s: _(STATUSES.get(s, s)))
     shown = runs[runs["dataset"].str.contains(text, case=False, regex=False) & runs["status"].isin(statuses)]
     table = shown if signed_in and who.admin else shown.drop(columns=["owner"])
@@ -58,7 +60,7 @@ else:
         c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
         labels = {rid: " · ".join((created, tr(name), _("best {model}").format(model=tr(best)) if best else _("best —")))
                   for rid, created, name, best in zip(finished["id"], finished["created"], finished["dataset"], finished["best model"])}
-        chosen = c1.selectbox(_("Run"), list(labels), format_func=labels.get, key="run_pick")
+        chosen = c1.selectbox(_("Run"), list(labels), format_func=labels.get, key=scoped("run_pick"), index=start("run_pick", list(labels)))
         if c2.button(_("Reopen"), type="primary", key="reopen_run"):
             try:
                 open_run(chosen)

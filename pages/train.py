@@ -12,6 +12,7 @@ from core.models import ARIMA, DEFAULT_MODELS, GRU, LSTM, REGISTRY, series_model
 from core.models.device import GPU_HINT, cudnn_eligibility
 from core.training import RunSettings, check_request, train_run
 from ui.auth import viewer
+from ui.language import scoped, start, start_many
 from ui.tuning_view import show_tuning
 from ui.state import RESULTS, current_run, get_store, next_step, plain, require_dataset, show_error
 from ui.tables import for_reader, header
@@ -35,8 +36,8 @@ st.caption(_("**{name}** · {points} points · {frequency} · suggested season {
 available = [k for k in series_models() if not (REGISTRY[k].needs_season and clean.season < 2)]
 with st.form("train_settings"):
     models = st.multiselect(
-        _("Models"), available, default=[k for k in DEFAULT_MODELS if k in available],
-        format_func=lambda k: _(REGISTRY[k].label), key="train_models",
+        _("Models"), available, placeholder=_("Choose models"), default=start_many("train_models", available, [k for k in DEFAULT_MODELS if k in available]),
+        format_func=lambda k: _(REGISTRY[k].label), key=scoped("train_models"),
         help=_("Naive and seasonal naive are the honest references: a model that cannot beat them is not worth its cost.") + " "
              + " ".join(f"{_(REGISTRY[k].label)}: {_(REGISTRY[k].about)}" for k in available),
     )
@@ -82,8 +83,8 @@ with st.form("train_settings"):
         with st.spinner(_("Looking for GPUs…")):
             found = devices()
         has_gpu = any(d.kind == "GPU" for d in found)
-        device = st.selectbox(_("Device"), [d.key for d in found], format_func={d.key: tr(d.label) for d in found}.get, key="train_device",
-                              index=1 if has_gpu else 0, disabled=not has_gpu,
+        device = st.selectbox(_("Device"), [d.key for d in found], format_func={d.key: tr(d.label) for d in found}.get,
+                              key=scoped("train_device"), index=start("train_device", [d.key for d in found], 1 if has_gpu else 0), disabled=not has_gpu,
                               help=_("Where the LSTM trains. Every model trained on a GPU also loads and forecasts on a CPU."))
         if not has_gpu:
             st.caption(_(GPU_HINT))

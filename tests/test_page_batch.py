@@ -16,9 +16,9 @@ def open_batch():
 def test_batch_page_runs_the_sample_and_opens_a_series():
     at = open_batch()
     assert "24 series" in at.caption[1].value
-    at.multiselect(key="batch_models").set_value(["snaive", "regression", "global_lstm"])
+    at.multiselect(key="batch_models.en").set_value(["snaive", "regression", "global_lstm"])
     at.number_input(key="batch_horizon").set_value(24)
-    at.radio(key="batch_where").set_value("serial").run()
+    at.radio(key="batch_where.en").set_value("serial").run()
     at.checkbox(key="batch_embedding").check()
     at.button[0].click().run()
     assert not at.exception and not at.error
@@ -67,7 +67,7 @@ def test_batch_page_runs_the_sample_and_opens_a_series():
 
 def test_batch_page_explains_a_single_series_file(tmp_path):
     at = open_batch()
-    at.radio(key="batch_source").set_value("Upload a long-format file").run()
+    at.radio(key="batch_source.en").set_value("Upload a long-format file").run()
     assert not at.exception
     assert "Pick the sample or upload" in at.info[0].value
 
@@ -75,7 +75,7 @@ def test_batch_page_explains_a_single_series_file(tmp_path):
 def test_batch_page_explains_a_horizon_no_series_can_hold():
     at = open_batch()
     at.number_input(key="batch_horizon").set_value(5000)
-    at.radio(key="batch_where").set_value("serial")
+    at.radio(key="batch_where.en").set_value("serial")
     at.button[0].click().run()
     assert not at.exception
     assert shown(at.error[0]).startswith("No series in the file could be forecast: H1: 700 points are too few for a horizon of 5000")
@@ -88,7 +88,7 @@ def test_batch_page_explains_a_horizon_no_series_can_hold():
 def test_batch_page_checks_the_scheduler_address(address, said, monkeypatch):
     monkeypatch.delenv("LSTM_LENS_SCHEDULERS", raising=False)
     at = open_batch()
-    at.radio(key="batch_where").set_value("address").run()
+    at.radio(key="batch_where.en").set_value("address").run()
     at.text_input(key="batch_address").set_value(address).run()
     at.button[0].click().run()
     assert not at.exception
@@ -97,8 +97,8 @@ def test_batch_page_checks_the_scheduler_address(address, said, monkeypatch):
 
 def test_batch_page_scores_with_another_season_when_asked():
     at = open_batch()
-    at.multiselect(key="batch_models").set_value(["snaive", "naive"])
-    at.radio(key="batch_where").set_value("serial")
+    at.multiselect(key="batch_models.en").set_value(["snaive", "naive"])
+    at.radio(key="batch_where.en").set_value("serial")
     at.number_input(key="batch_score_season").set_value(1)
     at.button[0].click().run()
     assert not at.exception and not at.error

@@ -24,7 +24,7 @@ def test_app_opens_on_data_page_with_a_sample_charted():
 @pytest.mark.parametrize("key", [s.key for s in SAMPLES])
 def test_each_sample_renders(key):
     at = open_app()
-    at.selectbox(key="sample_key").set_value(key).run()
+    at.selectbox(key="sample_key.en").set_value(key).run()
     assert not at.exception
     assert not at.error
     assert len(at.get("plotly_chart")) >= 2
@@ -33,7 +33,7 @@ def test_each_sample_renders(key):
 
 def test_cleaning_report_lists_filled_gaps():
     at = open_app()
-    at.selectbox(key="sample_key").set_value("co2").run()
+    at.selectbox(key="sample_key.en").set_value("co2").run()
     texts = [m.value for m in at.markdown]
     assert any("59 missing value\\(s\\) in 'co2\\_ppm' filled by linear interpolation" in t for t in texts)
 
@@ -54,7 +54,7 @@ def test_a_new_file_starts_from_its_own_detected_columns():
     date_box = next(s for s in at.selectbox if s.label == "Date column")
     date_box.select_index(0).run()  # "(none: steps 1, 2, 3 …)": the airline file read without dates
     assert next(s for s in at.selectbox if s.label == "Date column").value is None
-    at.selectbox(key="sample_key").set_value("co2").run()
+    at.selectbox(key="sample_key.en").set_value("co2").run()
     assert not at.exception
     assert next(s for s in at.selectbox if s.label == "Date column").value == "week"
     assert at.metric[1].value == "every week"

@@ -31,11 +31,11 @@ def test_every_heatmap_renders(layers):
     # window + attributions + 6 heatmaps, history, half-life, unit lines, saturation, what-if + 2 heatmaps
     assert len(charts) >= 14
     assert "Which inputs mattered" in attribution_figure(at)["layout"]["title"]["text"]
-    assert len(at.selectbox(key="gate_layer_LSTM").options) == layers
+    assert len(at.selectbox(key="gate_layer_LSTM.en").options) == layers
     if layers == 2:
-        at.selectbox(key="gate_layer_LSTM").set_value(1).run()
+        at.selectbox(key="gate_layer_LSTM.en").set_value(1).run()
         assert not at.exception
-    members = at.selectbox(key="gate_member")
+    members = at.selectbox(key="gate_member.en")
     assert len(members.options) == 5 and sum("(median)" in o for o in members.options) == 1
     other = next(m for m in range(5) if m != members.value)
     before = at.session_state["whatif_forecast"]
@@ -62,7 +62,7 @@ def attribution_figure(at) -> dict:
 
 def test_a_gru_shows_its_own_gates_and_attributions():
     at = trained(1, ("snaive", "lstm", "gru"))
-    network = at.segmented_control(key="gate_network")
+    network = at.segmented_control(key="gate_network.en")
     assert network.options == ["LSTM", "GRU"] or set(network.options) == {"lstm", "gru"}
     network.set_value("gru").run()
     assert not at.exception
@@ -72,8 +72,8 @@ def test_a_gru_shows_its_own_gates_and_attributions():
     assert any("update gate near 1 keeps the previous hidden state" in c.value for c in at.caption)
     figure = attribution_figure(at)
     assert figure["data"][0]["type"] == "heatmap" and "Which inputs mattered" in figure["layout"]["title"]["text"]
-    at.radio(key="ig_baseline").set_value("zeros").run()
-    at.selectbox(key="ig_step").set_value(2).run()
+    at.radio(key="ig_baseline.en").set_value("zeros").run()
+    at.selectbox(key="ig_step.en").set_value(2).run()
     assert not at.exception
     sums = next(c.value for c in at.caption if c.value.startswith("The cells sum to"))
     assert "the forecast minus the baseline" in sums
@@ -86,9 +86,9 @@ def test_a_clicked_date_opens_its_window():
     at.session_state["inspect_at"] = {"date": str(series.index[100].date()), "where": "Compare page's forecast chart"}
     at.switch_page("pages/gates.py").run()
     assert not at.exception
-    assert at.select_slider(key="gate_end").value == 100
+    assert at.select_slider(key="gate_end.en").value == 100
     assert any("Compare page's forecast chart" in shown(i) and str(series.index[100].date()) in shown(i) for i in at.info)
     at.session_state["inspect_at"] = {"date": "2999-01-01", "where": "Compare page's forecast chart"}
     at.switch_page("pages/gates.py").run()
-    assert at.select_slider(key="gate_end").value == len(series) - 1
+    assert at.select_slider(key="gate_end.en").value == len(series) - 1
     assert any("past the series' end" in shown(i) for i in at.info)

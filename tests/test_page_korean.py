@@ -151,7 +151,7 @@ def test_every_page_in_korean_shows_no_english_sentence():
 
     at.switch_page("pages/train.py").run()
     check_korean(at, AIRLINE, "Train before training")
-    at.multiselect(key="train_models").set_value(["naive", "snaive", "regression", "arima", "lstm", "gru"])
+    at.multiselect(key="train_models.ko").set_value(["naive", "snaive", "regression", "arima", "lstm", "gru"])
     at.number_input(key="train_epochs").set_value(3)
     at.number_input(key="train_units").set_value(6)
     at.button[0].click().run()
@@ -167,7 +167,7 @@ def test_every_page_in_korean_shows_no_english_sentence():
     at.switch_page("pages/gates.py").run()
     assert at.title[0].value == "LSTM 들여다보기"
     check_korean(at, AIRLINE, "Inside the LSTM")
-    at.segmented_control(key="gate_network").set_value("gru").run()
+    at.segmented_control(key="gate_network.ko").set_value("gru").run()
     check_korean(at, AIRLINE, "Inside the GRU")
 
     at.switch_page("pages/learn.py").run()
@@ -182,8 +182,8 @@ def test_the_batch_page_in_korean_shows_no_english_sentence():
     at = korean_app()
     at.switch_page("pages/batch.py").run()
     check_korean(at, PANEL, "Batch before running")
-    at.radio(key="batch_where").set_value("serial")
-    at.multiselect(key="batch_models").set_value(["snaive", "regression"])
+    at.radio(key="batch_where.ko").set_value("serial")
+    at.multiselect(key="batch_models.ko").set_value(["snaive", "regression"])
     at.button(key="run_batch").click().run()
     ids = {str(s) for s in at.selectbox(key="batch_series").options}
     assert len(ids) == 24
@@ -192,12 +192,12 @@ def test_the_batch_page_in_korean_shows_no_english_sentence():
 
 def test_switching_language_keeps_the_choices_made():
     at = korean_app()
-    at.selectbox(key="sample_key").set_value("co2").run()
-    switch_language(at, "en")
-    assert at.title[0].value == "Data" and at.selectbox(key="sample_key").value == "co2"
+    at.selectbox(key="sample_key.ko").set_value("co2").run()
+    switch_language(at, "en")  # the choice widgets get this language's keys and start from the reader's choices
+    assert at.title[0].value == "Data" and at.selectbox(key="sample_key.en").value == "co2"
     assert at.query_params["lang"] in (["en"], "en")  # kept in the URL, as ?run= is
     switch_language(at, "ko")
-    assert at.title[0].value == "데이터" and at.selectbox(key="sample_key").value == "co2"
+    assert at.title[0].value == "데이터" and at.selectbox(key="sample_key.ko").value == "co2"
 
 
 @pytest.mark.parametrize("sentence, words", [

@@ -7,6 +7,7 @@ from core.i18n import N_, _, tr
 from core.i18n.formats import number
 from core.models import GLOBAL_LSTM, label
 from core.runs.exports import safe_csv
+from ui.language import scoped, start_many
 from ui.state import new_click, plain
 from ui.tables import for_reader, header
 
@@ -64,7 +65,8 @@ def show_result(result):
         st.session_state["batch_last_pick"] = picked
         st.session_state["batch_series"] = picked  # a click on the chart or a row opens that series below
     sid = st.selectbox(_("Series to open"), series_ids, key="batch_series")
-    shown = st.multiselect(_("Intervals"), order, default=order[:1], format_func=tr, key="batch_intervals")
+    shown = st.multiselect(_("Intervals"), order, placeholder=_("Choose models"), default=start_many("batch_intervals", order, order[:1]), format_func=tr,
+                           key=scoped("batch_intervals"))
     can_look = GLOBAL_LSTM in result.models
     event = st.plotly_chart(held_out_chart(result.history[sid], result.forecasts, sid, result.level, show_intervals=shown,
                                            tail=4 * result.horizon, colors=model_colors(order)),

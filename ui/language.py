@@ -9,10 +9,49 @@ LABEL = "Language · 언어"  # in both languages, so a reader who cannot read t
 
 
 def choose_language() -> str:
-    """Show the sidebar choice, set this run's language, and keep it in the URL; returns "en" or "ko"."""
-    if KEY not in st.session_state:
-        st.session_state[KEY] = pick_language(st.query_params.get(KEY), st.context.locale)
-    chosen = use_language(st.sidebar.radio(LABEL, list(LANGUAGES), format_func=LANGUAGES.get, key=KEY, horizontal=True))
+    """Show the sidebar choice, set this run's language, and keep it in the URL; returns "en" or "ko".
+
+    The choice's starting position comes from what the session last chose, else the URL, else the browser. It is
+    passed as the radio's index rather than written into session state: on a first visit Streamlit identifies the
+    entry script's widgets differently once the page is resolved, and a value written there would override the
+    reader's first click."""
+    known = st.session_state.get(KEY)
+    start = known if known in LANGUAGES else pick_language(st.query_params.get(KEY), st.context.locale)
+    options = list(LANGUAGES)
+    chosen = use_language(st.sidebar.radio(LABEL, options, index=options.index(start), format_func=LANGUAGES.get, key=KEY,
+                                           horizontal=True))
     if st.query_params.get(KEY) != chosen:
         st.query_params[KEY] = chosen
     return chosen
+
+
+# Streamlit keeps a choice widget's value (radio, selectbox, multiselect, select_slider, segmented control) as the text it
+# shows. A widget whose options are shown translated therefore gets its own key per language, and starts from the
+# choice the reader made under the other language, so a switch of language keeps every choice.
+def scoped(key: str) -> str:
+    """The key of a translated choice widget in the current language."""
+    from core.i18n import language
+
+    return f"{key}.{language()}"
+
+
+def carried(key: str, default):
+    """What the reader chose for ``key`` under another language (its widget's state survives the switching run), or
+    ``default``; once this language's widget exists, its own state wins."""
+    if scoped(key) not in st.session_state:
+        for code in LANGUAGES:
+            if f"{key}.{code}" in st.session_state:
+                return st.session_state[f"{key}.{code}"]
+    return default
+
+
+def start(key: str, options: list, default_index: int = 0) -> int:
+    """The index a translated radio or selectbox starts at: the reader's choice under the other language, if still an
+    option."""
+    value = carried(key, None)
+    return options.index(value) if value is not None and value in options else default_index
+
+
+def start_many(key: str, options: list, default: list) -> list:
+    """The selection a translated multiselect starts with."""
+    return [v for v in carried(key, default) if v in options]

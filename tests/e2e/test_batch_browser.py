@@ -17,7 +17,7 @@ def test_batch_on_dask_and_click_a_series(server, page):
     page.get_by_role("button", name="Run the batch").click()
     page.get_by_text("Wall time").wait_for(timeout=300_000)
     wait_idle(page)
-    assert page.get_by_text("Dask, local").count() == 1
+    assert page.get_by_text("a local Dask cluster").count() == 1  # where it ran, in words
     page.get_by_role("heading", name="How errors spread over the series").wait_for()
     chart = page.locator(".js-plotly-plot").first
     points = chart.locator("path.point")

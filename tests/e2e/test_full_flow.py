@@ -54,7 +54,7 @@ def test_new_user_session(server, page):
     go(page, "Learn")
     page.get_by_role("heading", name="1. Why LSTMs were introduced").wait_for(timeout=240_000)
     charts_at_least(page, 8)
-    page.get_by_test_id("stSidebar").get_by_text("한국어").click()
+    page.get_by_role("radiogroup", name="Language · 언어").get_by_text("한국어").click()
     page.get_by_role("heading", name="1. LSTM은 왜 등장했을까").wait_for(timeout=120_000)
     if korean_font_installed():  # .ci/run installs one; a machine without any can only draw boxes
         fonts = platform_fonts(page, "h2")
@@ -63,7 +63,7 @@ def test_new_user_session(server, page):
 
     page.reload()  # the language is in the URL: a refresh stays Korean, with the run
     page.get_by_role("heading", name="1. LSTM은 왜 등장했을까").wait_for(timeout=240_000)
-    page.get_by_test_id("stSidebar").get_by_text("English").click()
+    page.get_by_role("radiogroup", name="Language · 언어").get_by_text("English").click()
     page.get_by_role("heading", name="1. Why LSTMs were introduced").wait_for(timeout=240_000)
     go(page, "Runs")
     page.get_by_role("button", name="Reopen").wait_for(timeout=60_000)
