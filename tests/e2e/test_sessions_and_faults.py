@@ -139,7 +139,7 @@ def test_server_killed_mid_training_loses_nothing_finished(browser, tmp_path):
         page.goto(url)
         page.locator(".js-plotly-plot").first.wait_for(timeout=120_000)
         go(page, "Runs")
-        page.get_by_text("were interrupted (the server stopped during training)").wait_for(timeout=60_000)
+        page.get_by_text("1 run was interrupted (the server stopped during training)").wait_for(timeout=60_000)
         page.get_by_role("button", name="Reopen").click()
         page.get_by_text("Reopened").wait_for(timeout=120_000)
         go(page, "Compare")
