@@ -5,21 +5,24 @@ import streamlit as st
 from core.i18n import LANGUAGES, pick_language, use_language
 
 KEY = "lang"
+READER = "reader_language"  # the session's language, kept outside the widget (see choose_language)
 LABEL = "Language · 언어"  # in both languages, so a reader who cannot read the current one still finds it
 
 
 def choose_language() -> str:
     """Show the sidebar choice, set this run's language, and keep it in the URL; returns "en" or "ko".
 
-    The choice's starting position comes from what the session last chose, else the URL, else the browser. It is
-    passed as the radio's index rather than written into session state: on a first visit Streamlit identifies the
-    entry script's widgets differently once the page is resolved, and a value written there would override the
-    reader's first click."""
-    known = st.session_state.get(KEY)
+    The session's language is kept in its own session-state entry, not only in the radio's state: Streamlit gives the
+    entry script's widgets another identity once a first visit's page is resolved, and again on some page switches
+    (dropping the radio's state with it), while navigation also clears the URL. The radio starts from that entry, else
+    the URL, else the browser; it is given an index rather than a value written into its state, so the reader's first
+    click always counts."""
+    known = st.session_state.get(READER)
     start = known if known in LANGUAGES else pick_language(st.query_params.get(KEY), st.context.locale)
     options = list(LANGUAGES)
     chosen = use_language(st.sidebar.radio(LABEL, options, index=options.index(start), format_func=LANGUAGES.get, key=KEY,
                                            horizontal=True))
+    st.session_state[READER] = chosen
     if st.query_params.get(KEY) != chosen:
         st.query_params[KEY] = chosen
     return chosen
