@@ -9,19 +9,23 @@ READER = "reader_language"  # the session's language, kept outside the widget (s
 LABEL = "Language · 언어"  # in both languages, so a reader who cannot read the current one still finds it
 
 
+def _remember_click() -> None:
+    st.session_state[READER] = st.session_state[KEY]
+
+
 def choose_language() -> str:
     """Show the sidebar choice, set this run's language, and keep it in the URL; returns "en" or "ko".
 
     The session's language is kept in its own session-state entry, not only in the radio's state: Streamlit gives the
     entry script's widgets another identity once a first visit's page is resolved, and again on some page switches
     (dropping the radio's state with it), while navigation also clears the URL. The radio starts from that entry, else
-    the URL, else the browser; it is given an index rather than a value written into its state, so the reader's first
-    click always counts."""
+    the URL, else the browser, and a click writes the entry before the script reruns (so a click that reaches a radio
+    of another identity still counts)."""
     known = st.session_state.get(READER)
     start = known if known in LANGUAGES else pick_language(st.query_params.get(KEY), st.context.locale)
     options = list(LANGUAGES)
     chosen = use_language(st.sidebar.radio(LABEL, options, index=options.index(start), format_func=LANGUAGES.get, key=KEY,
-                                           horizontal=True))
+                                           horizontal=True, on_change=_remember_click))
     st.session_state[READER] = chosen
     if st.query_params.get(KEY) != chosen:
         st.query_params[KEY] = chosen

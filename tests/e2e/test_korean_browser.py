@@ -92,3 +92,17 @@ def test_korean_is_kept_through_a_refresh_and_draws_korean_charts(server, page, 
     page.get_by_role("heading", name="Inside the LSTM").wait_for(timeout=120_000)
     assert_no_exception(page)
     assert not real_console_errors(page), real_console_errors(page)
+
+
+def test_a_shared_korean_link_stays_korean_on_every_page(server, page):
+    """A link with ?lang=ko opens in Korean with nothing clicked, and every page reached from it stays Korean."""
+    page.goto(server + "/?lang=ko")
+    page.get_by_role("heading", name="데이터").wait_for(timeout=60_000)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+    wait_idle(page)
+    for name, heading in (("학습", "학습"), ("배우기", "배우기: 내 모델로 보는 LSTM의 작동 원리"), ("실행 기록", "실행 기록"),
+                          ("일괄 예측", "일괄 예측"), ("데이터", "데이터")):
+        go(page, name)
+        page.get_by_role("heading", name=heading).wait_for(timeout=240_000)
+        assert "lang=ko" in page.url
+    assert_no_exception(page)
