@@ -144,3 +144,16 @@ def test_the_cli_speaks_english_from_the_same_catalogue(tmp_path):
     assert done.returncode == 2
     assert "The file 'empty.csv' is empty. Choose a file with a header row" in done.stderr + done.stdout
     assert "Traceback" not in done.stderr
+
+
+GLOSSARY = {  # the terms Korean readers know from the material this app teaches from
+    "forget gate": "삭제 게이트", "input gate": "입력 게이트", "output gate": "출력 게이트", "cell state": "셀 상태",
+    "long-term dependenc": "장기 의존성", "vanish": "기울기 소실", "hidden state": "은닉 상태",
+}
+
+
+@pytest.mark.parametrize("english, korean", GLOSSARY.items())
+def test_the_korean_uses_the_terms_readers_know(english, korean):
+    uses = [m for m in catalogue() if m.id and not isinstance(m.id, tuple) and english in m.id.lower()]
+    assert uses, f"no message speaks of {english!r}"
+    assert [m.id[:60] for m in uses if korean not in m.string] == []
