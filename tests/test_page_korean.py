@@ -154,8 +154,11 @@ def test_every_page_in_korean_shows_no_english_sentence():
     at.multiselect(key="train_models.ko").set_value(["naive", "snaive", "regression", "arima", "lstm", "gru"])
     at.number_input(key="train_epochs").set_value(3)
     at.number_input(key="train_units").set_value(6)
+    at.toggle(key="tune_lstm").set_value(True)  # Optuna's own charts and sentences too
+    at.slider(key="tune_seconds").set_value(10)
     at.button[0].click().run()
     assert at.subheader[0].value == "학습" and any(s.value == "순위표 (평가 구간)" for s in at.subheader)
+    assert any(s.value == "튜닝 (Optuna)" for s in at.subheader)
     check_korean(at, AIRLINE, "Train after training")
 
     at.switch_page("pages/compare.py").run()

@@ -19,6 +19,7 @@ def _named(fig: go.Figure) -> go.Figure:
             trace.name = _(trace.name)
         if trace.type == "bar" and trace.y is not None:
             trace.y = [_(SETTINGS.get(str(name), str(name))) for name in trace.y]
+            trace.hovertemplate = "%{y}: %{x:.3f}<extra></extra>"  # Optuna's names each setting's distribution class
     return fig
 
 
