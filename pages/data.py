@@ -64,7 +64,7 @@ else:
 DECIMAL_MARKS = {"auto": N_("detect"), ".": N_("point (1,234.5)"), ",": N_("comma (1.234,5)")}
 RULES = {"mean": N_("mean"), "sum": N_("sum"), "first": N_("first"), "last": N_("last"),
          "interpolate": N_("interpolate"), "ffill": N_("ffill (repeat the last value)"), "leave": N_("leave")}
-decimal = st.session_state.get(scoped("decimal_mark"), carried("decimal_mark", "auto"))  # its widget sits under Cleaning options
+decimal = carried("decimal_mark", "auto")  # its widget sits under Cleaning options, below the preview that reads with it
 try:
     frame, guess = load_table(data, filename, None if decimal == "auto" else decimal)
 except DataError as error:

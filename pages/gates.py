@@ -81,7 +81,8 @@ if clicked is not None:  # a date clicked on the Data, Compare or Batch chart
                                                                             date=plain(gc.short_date(series.index[end_at]))),
         plain(tr(note)), _("The slider under **One window** shows where you are.")) if part))
 if st.session_state.get(scoped("gate_end")) not in ends:  # a new model, or the other language's slider: start from its window
-    st.session_state[scoped("gate_end")] = carried("gate_end", default_end) if carried("gate_end", default_end) in ends else default_end
+    kept_end = carried("gate_end", default_end)
+    st.session_state[scoped("gate_end")] = kept_end if kept_end in ends else default_end
 tab1, tab2, tab3, tab4, tab5 = st.tabs([_("One window"), _("Across the history"), _("Units"), _("Saturation"), _("What-if")])
 
 with tab1:

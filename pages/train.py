@@ -83,8 +83,9 @@ with st.form("train_settings"):
         with st.spinner(_("Looking for GPUs…")):
             found = devices()
         has_gpu = any(d.kind == "GPU" for d in found)
-        device = st.selectbox(_("Device"), [d.key for d in found], format_func={d.key: tr(d.label) for d in found}.get,
-                              key=scoped("train_device"), index=start("train_device", [d.key for d in found], 1 if has_gpu else 0), disabled=not has_gpu,
+        device_keys = [d.key for d in found]
+        device = st.selectbox(_("Device"), device_keys, format_func={d.key: tr(d.label) for d in found}.get,
+                              key=scoped("train_device"), index=start("train_device", device_keys, 1 if has_gpu else 0), disabled=not has_gpu,
                               help=_("Where the LSTM trains. Every model trained on a GPU also loads and forecasts on a CPU."))
         if not has_gpu:
             st.caption(_(GPU_HINT))

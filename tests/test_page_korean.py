@@ -60,6 +60,11 @@ def figure_texts(spec: dict) -> list[str]:
     return found
 
 
+# Elements whose ``value`` is data or a widget's Python value, not text drawn on the page (their options are).
+VALUE_IS_NOT_TEXT = {"Dataframe", "UnknownElement", "Radio", "Selectbox", "Multiselect", "NumberInput", "Slider", "SelectSlider",
+                     "Checkbox", "Toggle", "TextInput"}
+
+
 def texts(node) -> list[str]:
     """Every string a page shows, from AppTest's element tree."""
     found = []
@@ -68,9 +73,9 @@ def texts(node) -> list[str]:
     if kind == "UnknownElement" and proto is not None and hasattr(proto, "spec") and proto.spec:
         found += figure_texts(json.loads(proto.spec))
     for attr in ("value", "label", "help", "placeholder"):
-        value = getattr(node, attr, None) if kind not in ("Dataframe", "UnknownElement", "Radio", "Selectbox", "Multiselect",
-                                                          "NumberInput", "Slider", "SelectSlider", "Checkbox", "Toggle",
-                                                          "TextInput") or attr != "value" else None
+        if attr == "value" and kind in VALUE_IS_NOT_TEXT:
+            continue
+        value = getattr(node, attr, None)
         if isinstance(value, str):
             found.append(value)
     if hasattr(node, "options") and kind != "Dataframe":

@@ -2,7 +2,7 @@
 from the browser (st.context.locale) on a first visit."""
 import streamlit as st
 
-from core.i18n import LANGUAGES, pick_language, use_language
+from core.i18n import LANGUAGES, language, pick_language, use_language
 
 KEY = "lang"
 READER = "reader_language"  # the session's language, kept outside the widget (see choose_language)
@@ -37,18 +37,15 @@ def choose_language() -> str:
 # choice the reader made under the other language, so a switch of language keeps every choice.
 def scoped(key: str) -> str:
     """The key of a translated choice widget in the current language."""
-    from core.i18n import language
-
     return f"{key}.{language()}"
 
 
 def carried(key: str, default):
-    """What the reader chose for ``key`` under another language (its widget's state survives the switching run), or
-    ``default``; once this language's widget exists, its own state wins."""
-    if scoped(key) not in st.session_state:
-        for code in LANGUAGES:
-            if f"{key}.{code}" in st.session_state:
-                return st.session_state[f"{key}.{code}"]
+    """What the reader chose for ``key``: in this language's widget, else under another language (that widget's state
+    survives the switching run), else ``default``."""
+    for name in (scoped(key), *(f"{key}.{code}" for code in LANGUAGES)):
+        if name in st.session_state:
+            return st.session_state[name]
     return default
 
 

@@ -30,6 +30,6 @@ def for_reader(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy with translated headers, and the sentences and model names of its text columns in the reader's language."""
     out = frame.copy()
     for column in _TEXT_COLUMNS:
-        if column in out.columns and (out[column].dtype == object or pd.api.types.is_string_dtype(out[column])):
+        if column in out.columns:
             out[column] = out[column].map(lambda v: tr(v) if isinstance(v, str) else v)
     return out.rename(columns=header)

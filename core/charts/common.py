@@ -40,11 +40,11 @@ def base_layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
     return fig
 
 
-def dated(fig: go.Figure, index=None, **where) -> go.Figure:
-    """Date ticks written in the reader's language on the x axes (``where``: which ones, as for update_xaxes), when
-    ``index`` holds dates (a series numbered in steps keeps plain numbers)."""
-    if index is None or isinstance(index, pd.DatetimeIndex):
-        fig.update_xaxes(**date_axis(), **where)
+def dated(fig: go.Figure, x) -> go.Figure:
+    """Date ticks written in the reader's language on the x axes, when the x values are dates (a series numbered in
+    steps keeps plain numbers)."""
+    if pd.api.types.is_datetime64_any_dtype(pd.Index(x)):
+        fig.update_xaxes(**date_axis())
     return fig
 
 

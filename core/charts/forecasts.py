@@ -82,4 +82,4 @@ def backtest_chart(rows: pd.DataFrame, metric: str = "MASE", colors: dict | None
         fig.add_trace(go.Scatter(x=part["origin"], y=part[metric], mode="lines+markers", name=esc(tr(model)),
                                  line=dict(color=colors.get(model, PALETTE[0]))))
     base_layout(fig, _("{metric} at each backtest origin").format(metric=metric), height=340)
-    return dated(fig, pd.DatetimeIndex(rows["origin"]) if pd.api.types.is_datetime64_any_dtype(rows["origin"]) else [])
+    return dated(fig, rows["origin"])

@@ -56,7 +56,7 @@ def heatmap(values: np.ndarray, dates, quantity: str, units, height: int = 230, 
     fig.update_yaxes(autorange="reversed", showticklabels=len(units) <= 24)
     if x_range is not None:
         fig.update_xaxes(range=x_range)
-    return dated(fig, pd.Index(dates))
+    return dated(fig, dates)
 
 
 def window_chart(dates, values, name: str, forecast_dates=None, forecast=None, height: int = 230, model: str = "LSTM") -> go.Figure:
@@ -66,7 +66,7 @@ def window_chart(dates, values, name: str, forecast_dates=None, forecast=None, h
                                  line=dict(color=PALETTE[4], dash="dash")))
     base_layout(fig, _("Input window: {name}").format(name=esc(name)), height=height)
     fig.update_layout(margin=dict(l=70, r=90, t=36, b=10, autoexpand=False))
-    return dated(fig, pd.Index(dates))
+    return dated(fig, dates)
 
 
 def history_chart(series: pd.Series, dates, values: np.ndarray, quantity: str, units) -> go.Figure:
@@ -89,7 +89,7 @@ def unit_lines(dates, values: np.ndarray, units, quantity: str) -> go.Figure:
         fig.add_trace(go.Scattergl(x=dates, y=values[:, j], mode="lines", name=_("unit {unit}").format(unit=unit),
                                    line=dict(width=1.2, color=PALETTE[j % len(PALETTE)])))
     base_layout(fig, _("{quantity} of chosen units over time").format(quantity=title(quantity)), height=340)
-    return dated(fig, pd.Index(dates))
+    return dated(fig, dates)
 
 
 def half_life_chart(half_lives: np.ndarray, mean_forget: np.ndarray, units, gate: str = "forget") -> go.Figure:
@@ -131,7 +131,7 @@ def whatif_chart(dates, original, changed, forecast_dates, forecast_original, fo
     fig.add_trace(go.Scatter(x=forecast_dates, y=forecast_changed, mode="lines", name=_("forecast from edited"),
                              line=dict(color=PALETTE[1], width=2)))
     base_layout(fig, _("What-if on {name}: the edited input and the forecast it leads to").format(name=esc(name)), height=380)
-    return dated(fig, pd.Index(dates))
+    return dated(fig, dates)
 
 
 def attribution_chart(values: np.ndarray, dates, channels: list[str], title: str, x_range=None, height: int = 200) -> go.Figure:
@@ -149,7 +149,7 @@ def attribution_chart(values: np.ndarray, dates, channels: list[str], title: str
     fig.update_yaxes(autorange="reversed")
     if x_range is not None:
         fig.update_xaxes(range=x_range)
-    return dated(fig, pd.Index(dates))
+    return dated(fig, dates)
 
 
 def short_channel(name: str) -> str:

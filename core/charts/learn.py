@@ -30,7 +30,7 @@ def lines_chart(x, values: np.ndarray, units, y_title: str) -> go.Figure:
     base_layout(fig, "", height=300)
     fig.update_yaxes(title_text=y_title)
     fig.update_layout(margin=dict(t=20))
-    return dated(fig, x if hasattr(x, "dtype") else None)
+    return dated(fig, x)
 
 
 def response_chart(sizes: np.ndarray, response: np.ndarray, x_title: str, y_title: str) -> go.Figure:
@@ -51,7 +51,7 @@ def sensitivity_chart(dates, values: np.ndarray, y_title: str) -> go.Figure:
     base_layout(fig, "", height=300)
     fig.update_yaxes(title_text=y_title)
     fig.update_layout(margin=dict(t=20), hovermode="closest")
-    return dated(fig, dates if hasattr(dates, "dtype") else None)
+    return dated(fig, dates)
 
 
 def channel_chart(effects: dict[str, float], y_title: str) -> go.Figure:
@@ -72,7 +72,7 @@ def noise_chart(dates, window_values, fdates, clean_forecast, noisy: np.ndarray)
     ])
     base_layout(fig, "", height=320)
     fig.update_layout(margin=dict(t=20))
-    return dated(fig, dates if hasattr(dates, "dtype") else None)
+    return dated(fig, dates)
 
 
 def half_life_comparison(lives: dict[str, np.ndarray], axis_title: str) -> go.Figure:

@@ -117,6 +117,17 @@ class Text(str):
         return cls(data["message"], **{k: cls.from_json(v) if isinstance(v, dict) else v for k, v in data["fields"].items()})
 
 
+def messages_json(lines) -> list:
+    """Sentences as saved with a run or a batch: each ``Text`` as its message id and fields, any other as its text."""
+    return [line.to_json() if isinstance(line, Text) else str(line) for line in lines]
+
+
+def from_messages(saved: list, messages) -> list:
+    """Saved sentences back as ``Text`` where their messages were kept for every line, else as saved (files written
+    before the catalogue)."""
+    return [Text.from_json(m) for m in messages] if messages and len(messages) == len(saved) else list(saved)
+
+
 def _json_field(value):
     if isinstance(value, Text):
         return value.to_json()
@@ -157,7 +168,7 @@ def tr(text) -> str:
     """What the reader sees: a ``Text`` or an error made of one in the current language; any other string through
     the catalogue (a marked constant), or as it is when the catalogue does not have it (user data)."""
     if isinstance(text, BaseException):
-        text = text.args[0] if len(text.args) == 1 else str(text)
+        text = message_of(text)
     if isinstance(text, Text):
         return text.translated()
     return _(text) if isinstance(text, str) else str(text)

@@ -29,7 +29,7 @@ _PATTERNS = {"en_US": ("yyyy-MM-dd", "yyyy-MM-dd HH:mm"), "ko_KR": ("y. M. d.", 
 def when(stamp) -> str:
     """A timestamp as the locale writes it (the date alone at midnight); step numbers of a series without dates,
     and anything that is not a time, as they are."""
-    if isinstance(stamp, (int, float, np.integer, np.floating)) or not hasattr(stamp, "year") and not isinstance(stamp, str):
+    if isinstance(stamp, (int, float, np.integer, np.floating)):
         return str(stamp)
     try:
         stamp = pd.Timestamp(stamp)

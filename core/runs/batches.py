@@ -17,7 +17,7 @@ import pandas as pd
 
 from core.batch.panel import BatchResult
 from core.errors import DataError
-from core.i18n import Text
+from core.i18n import Text, from_messages, messages_json
 from core.models import REGISTRY
 from core.models.keras_training import load_network, save_network
 from core.runs.owners import LOCAL, LOCAL_VIEWER, Viewer
@@ -51,21 +51,11 @@ def save_batch(result: BatchResult, root: Path | None = None, owner: str = LOCAL
     meta = {"seconds": result.seconds, "horizon": result.horizon, "season": result.season, "level": result.level, "networks": networks,
             "scheduler": result.scheduler, "notes": result.notes, "order": list(result.history), "score_season": result.score_season,
             "owner": owner, "messages": {  # the catalogue messages of its sentences: a reopened batch reads in the reader's language
-                "notes": [_as_json(n) for n in result.notes], "skipped": [_as_json(r) for r in result.skipped.get("reason", [])],
-                "errors": [_as_json(e) for e in result.metrics.get("error", [])]}}
+                "notes": messages_json(result.notes), "skipped": messages_json(result.skipped.get("reason", [])),
+                "errors": messages_json(result.metrics.get("error", []))}}
     (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     os.replace(tmp, base / batch_id)
     return batch_id
-
-
-def _as_json(text):
-    return text.to_json() if isinstance(text, Text) else str(text)
-
-
-def _kept_messages(meta: dict, name: str, saved: list) -> list:
-    """Sentences as the batch kept them: catalogue messages where the batch has them for every line, else as saved."""
-    messages = meta.get("messages", {}).get(name)
-    return [Text.from_json(m) for m in messages] if messages and len(messages) == len(saved) else list(saved)
 
 
 def load_batch(batch_id: str, root: Path | None = None, viewer: Viewer = LOCAL_VIEWER) -> BatchResult:
@@ -100,9 +90,9 @@ def load_batch(batch_id: str, root: Path | None = None, viewer: Viewer = LOCAL_V
                 continue
     for name, column, kept in (("skipped", "reason", "skipped"), ("metrics", "error", "errors")):
         if column in tables[name]:
-            tables[name] = tables[name].assign(**{column: _kept_messages(meta, kept, list(tables[name][column]))})
+            tables[name] = tables[name].assign(**{column: from_messages(list(tables[name][column]), meta.get("messages", {}).get(kept))})
     return BatchResult(history=history, seconds=meta["seconds"], horizon=meta["horizon"], season=meta["season"], models=models,
-                       level=meta["level"], scheduler=meta["scheduler"], notes=_kept_messages(meta, "notes", meta["notes"]),
+                       level=meta["level"], scheduler=meta["scheduler"], notes=from_messages(meta["notes"], meta.get("messages", {}).get("notes")),
                        score_season=meta.get("score_season"), **tables)
 
 

@@ -14,7 +14,7 @@ from core.data import CleanSeries
 from core.data.dates import STEPS, is_steps, step_index
 from core.evaluation.holdout import Evaluation, ModelResult, ModelSpec, split
 from core.evaluation.metrics import Undefined
-from core.i18n import Text
+from core.i18n import Text, from_messages, messages_json
 from core.models import REGISTRY
 from core.models.base import Forecast
 from core.runs.records import Dataset, TrainingRun
@@ -70,7 +70,7 @@ def clean_to_json(clean: CleanSeries) -> dict:
         cov = {str(c): series_to_json(clean.covariates[c].rename(c)) for c in clean.covariates.columns}
     return {"y": series_to_json(clean.y), "covariates": cov, "freq": clean.freq, "season": clean.season,
             "report": [str.__str__(line) for line in clean.report], "log": clean.log,
-            "report_messages": [line.to_json() if isinstance(line, Text) else line for line in clean.report], "season_options": list(clean.season_options)}
+            "report_messages": messages_json(clean.report), "season_options": list(clean.season_options)}
 
 
 def clean_from_json(data: dict) -> CleanSeries:
@@ -78,15 +78,7 @@ def clean_from_json(data: dict) -> CleanSeries:
     if data.get("covariates"):
         cov = pd.DataFrame({name: series_from_json(s) for name, s in data["covariates"].items()})
     return CleanSeries(y=series_from_json(data["y"]), covariates=cov, freq=data["freq"], season=int(data["season"]),
-                       report=_report_from_json(data), log=bool(data["log"]), season_options=tuple(data["season_options"]))
-
-
-def _report_from_json(data: dict) -> tuple:
-    """The cleaning report in the reader's language where the run kept its messages (runs saved before that: English)."""
-    messages = data.get("report_messages")
-    if not messages or len(messages) != len(data["report"]):
-        return tuple(data["report"])
-    return tuple(Text.from_json(m) for m in messages)
+                       report=tuple(from_messages(data["report"], data.get("report_messages"))), log=bool(data["log"]), season_options=tuple(data["season_options"]))
 
 
 def forecast_to_json(f: Forecast) -> dict:
