@@ -20,7 +20,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from core.errors import DataError
 from core.i18n import Text
 from core.models.base import Forecast, Forecaster, check_horizon, future_index
-from core.models.keras_training import Training, conformal_width, keras_module, predict_network, train_network
+from core.models.keras_training import Training, conformal_width, cosine_decay, keras_module, predict_network, train_network
 from core.models.windows import Prepared, Scaling, base_words, default_lookback, seasonal_base
 
 
@@ -64,8 +64,8 @@ class GlobalLSTM(Forecaster):
     panel = True
 
     def __init__(self, horizon: int, season: int = 1, lookback: int | None = None, units: int = 64, embedding: int = 0,
-                 epochs: int = 30, patience: int = 6, batch_size: int | None = None, windows_per_series: int | None = None,
-                 learning_rate: float = 2e-3, seed: int = 0, level: float = 0.9, device: str | None = None):
+                 epochs: int = 22, patience: int = 6, batch_size: int | None = None, windows_per_series: int | None = None,
+                 learning_rate: float = 4e-3, seed: int = 0, level: float = 0.9, device: str | None = None):
         self._keep(locals())
         self.horizon = check_horizon(horizon)
         self.batch_size = int(batch_size) if batch_size else None
@@ -93,7 +93,8 @@ class GlobalLSTM(Forecaster):
         blocks = sliding_window_view(train_part, L + H)[starts] if usable else np.empty((0, L + H))
         return blocks[:, :L], blocks[:, L:], val[:, :L], val[:, L:], np.full(len(blocks), code), np.full(len(val), code)
 
-    def _network(self, n_series: int):
+    def _network(self, n_series: int, steps: int):
+        """The network, compiled to train for ``steps`` batches with a learning rate that decays along a cosine."""
         keras = keras_module()
         window = keras.Input(shape=(self.lookback_, 1), name="window")
         h = keras.layers.LSTM(self.units, name="lstm_1")(window)
@@ -105,7 +106,7 @@ class GlobalLSTM(Forecaster):
             inputs.append(code)
         out = keras.layers.Dense(self.horizon, name="forecast")(h)
         model = keras.Model(inputs if self.embedding else window, out, name="global_lstm")
-        model.compile(optimizer=keras.optimizers.Adam(learning_rate=self.learning_rate, clipnorm=1.0), loss="mae")
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=cosine_decay(self.learning_rate, steps), clipnorm=1.0), loss="mae")
         return model
 
     def _inputs(self, x_scaled: np.ndarray, codes: np.ndarray):
@@ -137,7 +138,7 @@ class GlobalLSTM(Forecaster):
         # Enough steps per epoch on small panels, large batches on large ones.
         self.batch_size_ = self.batch_size or int(np.clip(len(x) // 40, 32, 256))
         self.model_, val_pred, self.training_ = train_network(
-            lambda: self._network(len(self.ids_)), self._inputs(xs, codes), ys, (self._inputs(xv, codes_val), yv),
+            lambda: self._network(len(self.ids_), self.epochs * -(-len(x) // self.batch_size_)), self._inputs(xs, codes), ys, (self._inputs(xv, codes_val), yv),
             epochs=self.epochs, patience=self.patience, batch_size=self.batch_size_, seed=self.seed, device=self.device,
             warm_up=WARM_UP, label=self.name, on_progress=on_progress, on_epoch=on_epoch)
         self.windows_ = len(x)

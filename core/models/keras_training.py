@@ -88,7 +88,8 @@ class Training:
 
 
 def train_network(build, inputs, targets, validation, *, epochs: int, patience: int, batch_size: int, seed: int = 0,
-                  device: str | None = None, warm_up: int = 0, label: str = "LSTM", on_progress=no_progress, on_epoch=None):
+                  device: str | None = None, warm_up: int = 0, label: str = "LSTM", on_progress=no_progress, on_epoch=None,
+                  sample_weight=None):
     """Seed, build (``build()`` returns a compiled network), fit with early stopping on the validation loss
     (best weights restored, not before ``warm_up`` epochs), refuse a diverged fit.
     Returns the network, its predictions for the validation inputs and a Training."""
@@ -104,7 +105,7 @@ def train_network(build, inputs, targets, validation, *, epochs: int, patience: 
     with keras.device(device):
         network = build()
         network.fit(inputs, targets, validation_data=validation, epochs=epochs, batch_size=batch_size,
-                    shuffle=True, verbose=0, callbacks=[report, stop])
+                    sample_weight=sample_weight, shuffle=True, verbose=0, callbacks=[report, stop])
         if not np.all(np.isfinite(report.history["loss"])):
             raise DataError(Text("{label} training diverged (the loss became NaN or infinite). Lower the learning rate or "
                                  "log-transform the series.", label=label))
@@ -112,6 +113,14 @@ def train_network(build, inputs, targets, validation, *, epochs: int, patience: 
     training = Training(history=report.history, seconds=time.perf_counter() - started, device=device,
                         epoch_seconds=float(np.median(report.seconds)) if report.seconds else float("nan"))
     return network, predicted, training
+
+
+def cosine_decay(learning_rate: float, steps: int):
+    """A learning rate that starts at ``learning_rate`` and falls along a cosine to 5% of it after ``steps`` batches.
+    On M4 Hourly's 414 series the global LSTM reached the same accuracy in 22 such epochs as in 30 at a constant rate
+    (BENCHMARKS.md)."""
+    keras = keras_module()
+    return keras.optimizers.schedules.CosineDecay(float(learning_rate), max(1, int(steps)), alpha=0.05)
 
 
 def predict_network(network, inputs, device: str | None = None) -> np.ndarray:
