@@ -65,6 +65,19 @@ def test_series_models_refuse_a_panel_with_a_sentence(key):
         build_model(key, season=12, horizon=3).fit({"a": seasonal_series()})
 
 
+@pytest.mark.parametrize("key", list(REGISTRY))
+def test_each_model_names_the_libraries_its_fit_imports(key):
+    """The CLI imports them before its clock starts; a misspelt name would fail there, so it fails here first."""
+    import sys
+
+    from core.models import import_needs
+
+    import_needs([key])
+    assert all(name in sys.modules for name in REGISTRY[key].needs)
+    if REGISTRY[key].slow:  # every network trains through Keras
+        assert "keras" in REGISTRY[key].needs
+
+
 def test_models_refuse_what_is_not_a_dated_or_numbered_series():
     for odd in (pd.Series([1.0, 2.0, 3.0], index=["a", "b", "c"]), pd.Series([1.0, 2.0, 3.0], index=[0.5, 1.5, 2.5]), [1.0, 2.0, 3.0]):
         with pytest.raises(DataError, match="indexed by dates or steps"):

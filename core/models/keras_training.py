@@ -88,8 +88,7 @@ class Training:
 
 
 def train_network(build, inputs, targets, validation, *, epochs: int, patience: int, batch_size: int, seed: int = 0,
-                  device: str | None = None, warm_up: int = 0, label: str = "LSTM", on_progress=no_progress, on_epoch=None,
-                  sample_weight=None):
+                  device: str | None = None, warm_up: int = 0, label: str = "LSTM", on_progress=no_progress, on_epoch=None):
     """Seed, build (``build()`` returns a compiled network), fit with early stopping on the validation loss
     (best weights restored, not before ``warm_up`` epochs), refuse a diverged fit.
     Returns the network, its predictions for the validation inputs and a Training."""
@@ -105,7 +104,7 @@ def train_network(build, inputs, targets, validation, *, epochs: int, patience: 
     with keras.device(device):
         network = build()
         network.fit(inputs, targets, validation_data=validation, epochs=epochs, batch_size=batch_size,
-                    sample_weight=sample_weight, shuffle=True, verbose=0, callbacks=[report, stop])
+                    shuffle=True, verbose=0, callbacks=[report, stop])
         if not np.all(np.isfinite(report.history["loss"])):
             raise DataError(Text("{label} training diverged (the loss became NaN or infinite). Lower the learning rate or "
                                  "log-transform the series.", label=label))
