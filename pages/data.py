@@ -72,8 +72,14 @@ except DataError as error:
 
 for note in frame.attrs.get("read_notes", []):
     st.caption(f"ℹ️ {plain(tr(note))}")
-with st.expander(_("Preview: {rows} rows × {columns} columns").format(rows=number(len(frame)), columns=frame.shape[1]), expanded=False):
-    st.dataframe(frame.head(200), width="stretch")
+preview = st.container()  # filled after the series chart (its table's browser code then loads after the chart is drawn)
+
+
+def show_preview() -> None:
+    with preview.expander(_("Preview: {rows} rows × {columns} columns").format(rows=number(len(frame)), columns=frame.shape[1]),
+                          expanded=False):
+        st.dataframe(frame.head(200), width="stretch")
+
 
 columns = list(frame.columns)
 digest = content_hash(data)
@@ -129,6 +135,7 @@ try:
     with st.spinner(_("Cleaning…")):
         cleaned = clean(data, filename, settings, None if decimal == "auto" else decimal)
 except DataError as error:
+    show_preview()  # what the file holds helps to mend the mapping
     stop_keeping_earlier(error)
 
 name = filename if not series_id else f"{filename} · {series_id}"
@@ -139,6 +146,7 @@ if previous is None or previous.digest != digest or previous.settings != setting
 y = cleaned.y
 picked = new_click(st.plotly_chart(charts.series_chart(y, f"{name}: {target}"), width="stretch", key="series_chart",
                                    on_select="rerun", selection_mode="points"), "series_chart")
+show_preview()
 trained = current_run()
 can_look = (trained is not None and trained.dataset.digest == digest and trained.dataset.settings == settings
             and trained.evaluation.inspectables())
