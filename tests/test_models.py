@@ -129,6 +129,20 @@ def test_arima_chosen_on_the_approximate_likelihood_is_estimated_exactly(seed):
     assert exact_search.models_tried_ >= 1 and searched.models_tried_ >= 1
 
 
+@pytest.mark.parametrize("sample", ["airline", "macro"])
+def test_arima_search_at_a_rough_tolerance_keeps_the_order_a_precise_one_keeps(sample):
+    """Candidates are ranked with the optimiser stopped early (factr 1e10); on the samples the kept model and its forecast
+    are those of a search run to scipy's default precision (factr 1e7)."""
+    from core.models.arima import AutoARIMA
+    from core.training import sample_dataset
+
+    clean = sample_dataset(sample).clean
+    rough = AutoARIMA(season=clean.season).fit(clean.y)
+    precise = AutoARIMA(season=clean.season, search_factr=1e7).fit(clean.y)
+    assert rough.order_ == precise.order_
+    np.testing.assert_allclose(rough.predict(8).mean, precise.predict(8).mean, rtol=1e-4)
+
+
 def test_arima_manual_order():
     series = seasonal_series()
     model = build_model("arima", season=12, horizon=6, order=(1, 1, 1), seasonal_order=(0, 1, 1)).fit(series)
@@ -209,8 +223,10 @@ def test_auto_arima_rejects_fits_on_the_unit_circle():
     m4 = Path(__file__).parent / "data" / "m4"
     values, future = read_m4(m4 / "Weekly-train.csv", m4 / "Weekly-test.csv")["W179"]
     y = pd.Series(values, index=pd.date_range("2000-01-02", periods=len(values), freq="W-SUN"))
-    model = build_model("arima", season=1, horizon=13).fit(y)
-    forecast = model.predict(13)
-    assert abs(forecast.mean[0] / values[-1] - 1) < 0.02
-    assert M.mase(future, forecast.mean, values, 1) < 5
+    for search_factr in (1e10, 1e7):  # the default rough search, and one run to scipy's default precision
+        model = build_model("arima", season=1, horizon=13, search_factr=search_factr).fit(y)
+        forecast = model.predict(13)
+        assert abs(forecast.mean[0] / values[-1] - 1) < 0.02
+        assert M.mase(future, forecast.mean, values, 1) < 5
+    # At full precision the optimiser walks candidates onto the unit circle; the guard rejects them.
     assert "fits with roots near the unit circle rejected" in model.notes()

@@ -102,7 +102,7 @@ class AutoARIMA(Forecaster):
                  constant: bool | None = None, max_p: int = 5, max_q: int = 5, max_P: int = 2, max_Q: int = 2,
                  max_order: int = 5, max_d: int = 2, max_models: int = 60, max_seasonal_period: int = 12,
                  fourier: int | None = None, level: float = 0.9, maxiter: int = 50, max_points: int | None = MAX_POINTS,
-                 approximate_search: bool = True):
+                 approximate_search: bool = True, search_factr: float = 1e10):
         self._keep(locals())
         self.extra_seasons = tuple(int(x) for x in extra_seasons)
 
@@ -144,7 +144,10 @@ class AutoARIMA(Forecaster):
                 if model.k_params == 0:
                     result = model.filter(np.array([]))
                 else:
-                    result = model.fit(start_params=start, disp=False, method="lbfgs", maxiter=self.maxiter)
+                    # While searching, the optimiser stops once the likelihood changes by less than search_factr times
+                    # the machine epsilon: AICc only ranks the candidates, and the kept one is estimated again exactly.
+                    rough = {"factr": self.search_factr} if searching and self.approximate_search else {}
+                    result = model.fit(start_params=start, disp=False, method="lbfgs", maxiter=self.maxiter, **rough)
             except (np.linalg.LinAlgError, ValueError, IndexError):
                 self.warnings_[f"{order.label()} could not be estimated"] += 1
                 return None, np.inf
