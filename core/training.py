@@ -46,7 +46,7 @@ def check_request(dataset: Dataset, specs: list[ModelSpec], settings: RunSetting
 
 
 def train_run(dataset: Dataset, specs: list[ModelSpec], settings: RunSettings, *, store=None,
-              on_model_progress=None, on_epoch=None, owner: str = LOCAL) -> TrainingRun:
+              on_model_progress=None, on_epoch=None, on_result=None, owner: str = LOCAL) -> TrainingRun:
     """Fit and score every model on the dataset's holdout; with a store, the run is saved as ``owner``'s (or marked failed)."""
     check_request(dataset, specs, settings)
     run_id = store.start(dataset.name, dataset.digest, [s.key for s in specs], owner) if store is not None else None
@@ -58,7 +58,7 @@ def train_run(dataset: Dataset, specs: list[ModelSpec], settings: RunSettings, *
             specs, tuning = _tuned(dataset, specs, settings, store, on_model_progress)
         evaluation = holdout(clean.y, specs, int(settings.test_size), season=int(settings.season), level=settings.level,
                              covariates=clean.covariates, season_options=clean.season_options, log=clean.log,
-                             on_model_progress=on_model_progress, on_epoch=on_epoch)
+                             on_model_progress=on_model_progress, on_epoch=on_epoch, on_result=on_result)
     except BaseException as error:  # the run is marked, never left half-written
         if store is not None:
             store.fail(run_id, f"{type(error).__name__}: {error}")

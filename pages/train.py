@@ -6,6 +6,7 @@ from core.data import default_test_size
 from core.data.dates import describe_frequency
 from core.errors import DataError
 from core.evaluation.holdout import ModelSpec
+from core.evaluation.leaderboard import leaderboard
 from core.i18n import _, tr
 from core.i18n.formats import number
 from core.models import ARIMA, DEFAULT_MODELS, GRU, LSTM, REGISTRY, series_models
@@ -23,6 +24,18 @@ def devices():
     from core.models.device import list_devices
 
     return list_devices()
+
+
+def show_leaderboard(board) -> None:
+    """The leaderboard's columns as a reader sees them, best MASE first."""
+    st.dataframe(for_reader(board[["model", "MASE", "sMAPE", "RMSE", "coverage", "skill vs seasonal naive", "fit s", "details"]]),
+                 hide_index=True, width="stretch",
+                 column_config={"MASE": st.column_config.NumberColumn(format="%.3f"), "sMAPE": st.column_config.NumberColumn(format="%.2f"),
+                                "RMSE": st.column_config.NumberColumn(format="%.4g"),
+                                header("coverage"): st.column_config.NumberColumn(format="percent"),
+                                header("skill vs seasonal naive"): st.column_config.NumberColumn(format="percent"),
+                                header("fit s"): st.column_config.NumberColumn(format="%.2f")})
+
 
 st.title(_("Train"))
 dataset = require_dataset()
@@ -115,6 +128,7 @@ if submitted:
                          "there.").format(reason=plain(tr(reason))))
     st.subheader(_("Training"))
     bars = {spec.key: st.progress(0.0, text=_("{label}: waiting").format(label=_(spec.label))) for spec in specs}
+    so_far = st.empty()  # a leaderboard of the models scored so far, while slower ones train
     loss_area = st.empty() if LSTM in models or GRU in models else None
     losses = {"loss": [], "val_loss": []}
     drawn = []  # each live chart drawn gets its own key (one network after another)
@@ -123,6 +137,15 @@ if submitted:
         def update(fraction, message):
             bars[spec.key].progress(min(1.0, max(0.0, fraction)), text=tr(message))
         return update
+
+    def on_result(results):
+        if len(results) == len(specs):  # the final leaderboard follows below
+            so_far.empty()
+            return
+        with so_far.container():
+            st.caption(_("Leaderboard so far: {done} of {total} models scored, the others still training.").format(
+                done=len(results), total=len(specs)))
+            show_leaderboard(leaderboard(results))
 
     def on_epoch(epoch, logs):
         if epoch == 1:  # the next network started (the GRU after the LSTM): its own curve
@@ -139,7 +162,8 @@ if submitted:
     except DataError as error:  # train anyway; the run cannot be saved
         show_error(error)
         store = None
-    finished = train_run(dataset, specs, settings, store=store, on_model_progress=progress_for, on_epoch=on_epoch, owner=viewer().owner)
+    finished = train_run(dataset, specs, settings, store=store, on_model_progress=progress_for, on_epoch=on_epoch,
+                         on_result=on_result, owner=viewer().owner)
     for spec in specs:
         result = finished.evaluation.results[spec.key]
         bars[spec.key].progress(1.0, text=(_("{label}: done in {seconds} s").format(label=_(spec.label), seconds=number(result.fit_seconds, 1))
@@ -161,13 +185,7 @@ if run is not None:
     board = evaluation.leaderboard()
     if not board.empty:
         st.subheader(_("Leaderboard (test part)"))
-        st.dataframe(for_reader(board[["model", "MASE", "sMAPE", "RMSE", "coverage", "skill vs seasonal naive", "fit s", "details"]]),
-                     hide_index=True, width="stretch",
-                     column_config={"MASE": st.column_config.NumberColumn(format="%.3f"), "sMAPE": st.column_config.NumberColumn(format="%.2f"),
-                                    "RMSE": st.column_config.NumberColumn(format="%.4g"),
-                                    header("coverage"): st.column_config.NumberColumn(format="percent"),
-                                    header("skill vs seasonal naive"): st.column_config.NumberColumn(format="percent"),
-                                    header("fit s"): st.column_config.NumberColumn(format="%.2f")})
+        show_leaderboard(board)
     looked_inside = evaluation.inspectable()
     if looked_inside is not None:
         training = looked_inside.model.training_

@@ -199,6 +199,19 @@ def test_diverging_lstm_ends_with_a_sentence_and_keeps_other_results():
                                                 "Lower the learning rate or log-transform the series.")
 
 
+def test_each_scored_model_is_reported_before_the_next_one_trains():
+    """The Train page shows a leaderboard of the finished models while the LSTM still trains: after each model, the
+    results so far, in order and already scored, and the last report is the whole evaluation."""
+    from core.evaluation.holdout import ModelSpec, holdout
+
+    reports = []
+    specs = [ModelSpec("naive"), ModelSpec("snaive"), ModelSpec("lstm", FAST["lstm"])]
+    evaluation = holdout(seasonal_series(), specs, 12, season=12, on_result=lambda results: reports.append(results))
+    assert [list(r) for r in reports] == [["naive"], ["naive", "snaive"], ["naive", "snaive", "lstm"]]
+    assert all("MASE" in result.metrics for r in reports for result in r.values())
+    assert reports[-1] == evaluation.results
+
+
 def test_arima_fits_very_long_series_on_their_recent_part():
     from core.models.arima import AutoARIMA
 

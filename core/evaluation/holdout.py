@@ -158,10 +158,12 @@ def fit_predict(spec: ModelSpec, train, covariates: pd.DataFrame | None, horizon
 
 def holdout(series: pd.Series, specs: list[ModelSpec], test_size: int, *, season: int, level: float = 0.9,
             covariates: pd.DataFrame | None = None, season_options=(), log: bool = False,
-            on_model_progress=None, on_epoch=None, score_season: int | None = None) -> Evaluation:
+            on_model_progress=None, on_epoch=None, score_season: int | None = None, on_result=None) -> Evaluation:
     """Fit each model on all but the last ``test_size`` points and score its forecast of them.
 
-    ``score_season`` scales MASE and MSIS when it differs from the models' season (M4 scored weekly data with 1)."""
+    ``score_season`` scales MASE and MSIS when it differs from the models' season (M4 scored weekly data with 1).
+    ``on_result(results)`` is called after each model is scored, with the results so far (key -> ModelResult), so a page
+    can show a leaderboard of the finished models while slower ones still train."""
     part = split(series, test_size, covariates, log)
     results = {}
     for spec in specs:
@@ -171,4 +173,6 @@ def holdout(series: pd.Series, specs: list[ModelSpec], test_size: int, *, season
         if result.error is None:
             result.metrics = score(result.forecast, part.actual, part.insample, score_season or season, level)
         results[spec.key] = result
+        if on_result is not None:
+            on_result(dict(results))
     return Evaluation(train=part.train_original, actual=part.actual, season=season, level=level, results=results, log=log)
