@@ -17,7 +17,7 @@ def trained(layers: int, models=("snaive", "lstm")):
     inputs["Units per layer"].set_value(6)
     inputs["Layers"].set_value(layers)
     at.button[0].click().run()
-    assert not at.exception
+    assert not at.exception, [getattr(e, "stack_trace", e) for e in at.exception]
     at.switch_page("pages/gates.py").run()
     assert not at.exception
     return at
