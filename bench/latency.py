@@ -92,8 +92,10 @@ def main(argv=None):
                 page.get_by_role("button", name="Train models").wait_for()
                 started = time.perf_counter()
                 page.get_by_role("button", name="Train models").click()
+                page.get_by_text("Leaderboard so far").wait_for(timeout=1_800_000)
+                first = time.perf_counter() - started
                 page.get_by_text("Leaderboard (test part)").wait_for(timeout=1_800_000)
-                boards[key] = time.perf_counter() - started
+                boards[key] = (first, time.perf_counter() - started)
                 page.close()
             proc.terminate()
             browser.close()
@@ -103,8 +105,9 @@ def main(argv=None):
           f"{results['empty render']:.1f} s, ratio {results['ours title'] / results['empty render']:.2f}x")
     print(f"page open to first chart:   ours {results['ours render']:.1f} s (Data page, airline), plain one-chart app "
           f"{results['plain chart']:.1f} s, ratio {results['ours render'] / results['plain chart']:.2f}x")
-    for key, seconds in boards.items():
-        print(f"Train pressed to leaderboard, {key}, default settings (5 models incl. LSTM): {seconds:.1f} s")
+    for key, (first, seconds) in boards.items():
+        print(f"Train pressed to leaderboard, {key}, default settings (5 models incl. LSTM): the first models' {first:.1f} s, "
+              f"all five {seconds:.1f} s")
     results["leaderboards"] = boards
     return results
 
