@@ -13,6 +13,8 @@ Keras is imported inside fit/predict only (core.models.keras_training).
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
@@ -137,8 +139,9 @@ class GlobalLSTM(Forecaster):
 
         # Enough steps per epoch on small panels, large batches on large ones.
         self.batch_size_ = self.batch_size or int(np.clip(len(x) // 40, 32, 256))
+        steps = self.epochs * math.ceil(len(x) / self.batch_size_)  # the batches of a whole training, for the rate's decay
         self.model_, val_pred, self.training_ = train_network(
-            lambda: self._network(len(self.ids_), self.epochs * -(-len(x) // self.batch_size_)), self._inputs(xs, codes), ys, (self._inputs(xv, codes_val), yv),
+            lambda: self._network(len(self.ids_), steps), self._inputs(xs, codes), ys, (self._inputs(xv, codes_val), yv),
             epochs=self.epochs, patience=self.patience, batch_size=self.batch_size_, seed=self.seed, device=self.device,
             warm_up=WARM_UP, label=self.name, on_progress=on_progress, on_epoch=on_epoch)
         self.windows_ = len(x)
