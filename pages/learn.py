@@ -10,6 +10,7 @@ from core.lens import gates
 from core.lens import probes as lens
 from core.models import ARIMA, GRU, LSTM, REGISTRY, REGRESSION
 from core.models.base import future_index
+from core.models.windows import channel_names
 from core.training import example_run
 from core.i18n import _, tr
 from ui.learn_text import T
@@ -86,7 +87,11 @@ st.markdown(T("lag_body"))
 st.plotly_chart(lc.sensitivity_chart(window.dates, lens.sensitivity(model, window), T("forecast_change")), width="stretch", key="learn_lag")
 
 st.subheader(T("multi_title"))
-st.markdown(T("multi_body_cov") if model.covariate_names_ else T("multi_body_none"))
+if model.covariate_names_:
+    st.markdown(T("multi_body_cov"))
+else:
+    inputs = [tr(name) for name in channel_names([], model.scaling_)]
+    st.markdown(T("multi_body_none").format(channels=", ".join(inputs)))
 st.plotly_chart(lc.channel_chart(lens.channel_sensitivity(model, window), T("forecast_change")), width="stretch", key="learn_channels")
 
 st.subheader(T("noise_title"))

@@ -78,7 +78,7 @@ with st.form("train_settings"):
         learning_rate = l5.number_input(_("Learning rate"), 1e-5, 1.0, 3e-3, format="%.4f", key="train_learning_rate",
                                         help=_("Step size of the Adam optimiser."))
         batch_size = l6.number_input(_("Batch size (0 = automatic)"), 0, 4096, 0, key="train_batch_size",
-                                     help=_("Windows per gradient step. Automatic: 32 for short series, 128 from 1,000 training windows (3× faster per epoch there, as accurate)."))
+                                     help=_("Windows per gradient step. Automatic: 32 for short series. From 1,000 training windows the network trains on stretches of the series instead, each scoring as many windows as the lookback: then this is stretches per step, automatic 16."))
         dropout = l7.number_input(_("Input dropout"), 0.0, 0.9, 0.0, step=0.05, key="train_dropout",
                                   help=_("Share of inputs dropped while training, against overfitting. Keeps the fast fused (cuDNN) kernel."))
         seed = l8.number_input(_("Seed"), 0, 2**31 - 1, 0, key="train_seed", help=_("The same seed and settings give the same model."))

@@ -47,9 +47,9 @@ TEXT = {
     "multi_title": N_("Several input variables"),
     "multi_body_cov": N_("At each step the LSTM reads all its inputs as one vector, so covariates enter naturally. The bars "
                          "show how strongly each input channel moves your model's forecast."),
-    "multi_body_none": N_("Your model reads only the series itself, as two channels (change since the window's end, and the "
-                          "standardised level). Pick the US macro sample on the Data page, keep its covariates and train again "
-                          "to see income, unemployment and rates here."),
+    "multi_body_none": N_("Your model reads only the series itself, through these input channels: {channels}. Pick the US "
+                          "macro sample on the Data page, keep its covariates and train again to see income, unemployment "
+                          "and rates here."),
     "noise_title": N_("Robustness to noise"),
     "noise_body": N_("Real data are noisy. The gates filter what they let into memory, so one noisy value rarely throws "
                      "the forecast off. We added random noise (10% of the series' spread) to your window 30 times; the "

@@ -154,5 +154,6 @@ def attribution_chart(values: np.ndarray, dates, channels: list[str], title: str
 
 def short_channel(name: str) -> str:
     """A channel's name short enough for the heatmaps' left margin (the hover shows it whole)."""
-    name = {"change since window end": _("change"), "standardised level": _("level")}.get(name, name)
+    name = {"change since window end": _("change"), "standardised level": _("level"), "change since the step before": _("Δ step"),
+            "change since a season before": _("Δ season")}.get(name, name)
     return esc(name if len(name) <= 9 else name[:8] + "…")

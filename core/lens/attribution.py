@@ -75,7 +75,7 @@ def integrated_gradients(model, window: probes.Window, baseline: str = "mean", p
         values *= factor
         forecast = factor * outputs[-1] + ready.base[0]
         start = factor * outputs[0] + ready.base[0]
-        result = Attribution(values, channel_names(getattr(model, "covariate_names_", []), model.scaling_.level_channel),
+        result = Attribution(values, channel_names(getattr(model, "covariate_names_", []), model.scaling_),
                              forecast, start, baseline, points)
         if result.gap.max() <= tolerance or points >= max_points:
             return result

@@ -138,7 +138,7 @@ def channel_sensitivity(model, window: Window, relative: float = 0.05) -> dict[s
 
     ready = prepared(model, window)
     base = model.forecast_window(ready)[0]
-    names = channel_names(model.covariate_names_, model.scaling_.level_channel)
+    names = channel_names(model.covariate_names_, model.scaling_)
     out = {}
     for c, name in enumerate(names):
         nudged = ready.x.copy()

@@ -14,7 +14,8 @@ from core.models import ensemble
 from core.models.base import Forecast, Forecaster, check_horizon, future_index
 from core.models.keras_training import Training, conformal_width, keras_module, predict_network, train_network
 from core.models.naive import is_seasonal
-from core.models.windows import Prepared, Scaling, base_words, default_lookback, input_windows, training_pairs
+from core.models.windows import (Prepared, Scaling, base_words, channel_names, default_lookback, input_windows,
+                                 training_pairs, training_stretches)
 
 
 def member_prefix(member: int, members: int) -> str:
@@ -23,8 +24,13 @@ def member_prefix(member: int, members: int) -> str:
 
 
 def build_network(lookback: int, channels: int, horizon: int, layers: int, units: int, dropout: float,
-                  learning_rate: float, recurrent_dropout: float = 0.0, members: int = 1, cell: str = "LSTM", seed: int = 0):
+                  learning_rate: float, recurrent_dropout: float = 0.0, members: int = 1, cell: str = "LSTM", seed: int = 0,
+                  stretch: bool = False):
     """``members`` stacked LSTM (or GRU) -> Dense(horizon) networks side by side on the same window, trained at once.
+
+    With ``stretch`` the network reads stretches longer than the lookback and forecasts at each of their steps from the
+    lookback-th on (training on step inputs, core.models.windows.training_stretches); its weights are those of the
+    window network with the same settings, which is what forecasts and what the gates show.
 
     Each member has its own weights and its own loss term (the output is the members' forecasts side by side), so
     one fit trains an ensemble for about the cost of one member on short series, where an epoch is framework
@@ -32,7 +38,7 @@ def build_network(lookback: int, channels: int, horizon: int, layers: int, units
     (core.models.ensemble): one graph to trace. Defaults keep the fused cuDNN kernel eligible on GPUs.
     """
     keras = keras_module()
-    inputs = keras.Input(shape=(lookback, channels), name="window")
+    inputs = keras.Input(shape=(None, channels), name="stretch") if stretch else keras.Input(shape=(lookback, channels), name="window")
     recurrent = {"LSTM": keras.layers.LSTM, "GRU": keras.layers.GRU}[cell]
     gates = ensemble.GATES[cell]
     mask = ensemble.constraint_class() if members > 1 else None
@@ -40,8 +46,10 @@ def build_network(lookback: int, channels: int, horizon: int, layers: int, units
     x = inputs
     for i in range(layers):
         masks = {} if mask is None else {"recurrent_constraint": mask(blocks), **({"kernel_constraint": mask(blocks)} if i else {})}
-        x = recurrent(units * members, return_sequences=i < layers - 1, dropout=dropout, recurrent_dropout=recurrent_dropout,
-                      name=f"{cell.lower()}_{i + 1}", **masks)(x)
+        x = recurrent(units * members, return_sequences=bool(stretch) or i < layers - 1, dropout=dropout,
+                      recurrent_dropout=recurrent_dropout, name=f"{cell.lower()}_{i + 1}", **masks)(x)
+    if stretch:
+        x = keras.layers.Cropping1D((lookback - 1, 0), name="scored_steps")(x)
     head = {} if mask is None else {"kernel_constraint": mask(ensemble.head_mask(members, units, horizon))}
     outputs = keras.layers.Dense(horizon * members, name=ensemble.head_name(members), **head)(x)
     model = keras.Model(inputs, outputs, name=f"{cell.lower()}_forecaster")
@@ -65,7 +73,8 @@ class LSTMForecaster(Forecaster):
                  dropout: float = 0.0, recurrent_dropout: float = 0.0, learning_rate: float = 3e-3, batch_size: int | None = None,
                  epochs: int = 150, patience: int = 15, validation_share: float = 0.2, seed: int = 0,
                  level: float = 0.9, device: str | None = None, base: str = "auto", window_scale: bool = False,
-                 level_input: bool | None = None, shrink: bool = True, members: int | None = None):
+                 level_input: bool | None = None, shrink: bool = True, members: int | None = None,
+                 step_inputs: bool | None = None):
         self._keep(locals())
         self.horizon = check_horizon(horizon)
         self.batch_size = int(batch_size) if batch_size else None
@@ -114,18 +123,38 @@ class LSTMForecaster(Forecaster):
         period = self._period(values[:fit_end], lookback)
         long_series = n_train >= LONG_SERIES_WINDOWS
         level_input = long_series if self.level_input is None else bool(self.level_input)
-        self.scaling_ = Scaling.fit(values[:fit_end], None if cov is None else cov[:fit_end], period, self.window_scale, level_input)
+        step_inputs = long_series if self.step_inputs is None else bool(self.step_inputs)
+        self.scaling_ = Scaling.fit(values[:fit_end], None if cov is None else cov[:fit_end], period, self.window_scale, level_input,
+                                    step_inputs)
         prepared, y = training_pairs(values, cov, lookback, self.horizon, self.scaling_)
         x = prepared.x
         x_train, y_train, x_val, y_val = x[:n_train], y[:n_train], x[n_train:], y[n_train:]
-        self.batch_size_ = self.batch_size or default_batch_size(n_train)
         k = self.members_ = int(self.members) if self.members else default_members(n_train)
-        self.model_, val_out, self.training_ = train_network(
-            lambda: build_network(lookback, x.shape[-1], self.horizon, self.layers, self.units, self.dropout,
-                                  self.learning_rate, self.recurrent_dropout, k, self.cell, self.seed),
-            x_train, np.tile(y_train, k), (x_val, np.tile(y_val, k)), epochs=self.epochs, patience=self.patience,
-            batch_size=self.batch_size_, seed=self.seed, device=self.device, label=self.name, on_progress=on_progress,
-            on_epoch=on_epoch)
+
+        def build(stretch: bool = False):
+            return build_network(lookback, x.shape[-1], self.horizon, self.layers, self.units, self.dropout, self.learning_rate,
+                                 self.recurrent_dropout, k, self.cell, self.seed, stretch)
+
+        fit = dict(epochs=self.epochs, patience=self.patience, seed=self.seed, device=self.device, label=self.name,
+                   on_progress=on_progress, on_epoch=on_epoch)
+        if step_inputs:
+            # Long stretches, each scoring `lookback` windows, one every quarter lookback: every step of the recurrence
+            # serves many forecasts (an epoch reads each window four times for a fraction of the windows' cost).
+            steps, stride = lookback, max(1, lookback // 4)
+            xs, ys = training_stretches(values, cov, y, lookback, 0, n_train, steps, stride, self.scaling_)
+            xv, yv = training_stretches(values, cov, y, lookback, n_train, n_windows, steps, steps, self.scaling_)
+            self.batch_size_ = self.batch_size or STRETCH_BATCH
+            trained, _, self.training_ = train_network(lambda: build(stretch=True), xs, np.tile(ys, k), (xv, np.tile(yv, k)),
+                                                       batch_size=self.batch_size_, **fit)
+            self.model_ = build()
+            self.model_.set_weights(trained.get_weights())
+            val_out = predict_network(self.model_, x_val, self.training_.device)
+            self.stretch_ = xs.shape[1]
+        else:
+            self.batch_size_ = self.batch_size or default_batch_size(n_train)
+            self.model_, val_out, self.training_ = train_network(build, x_train, np.tile(y_train, k), (x_val, np.tile(y_val, k)),
+                                                                 batch_size=self.batch_size_, **fit)
+            self.stretch_ = 0
         ensemble.release(self.model_)  # the masks were for training; the saved network is a plain Keras model
         self.layout_ = "wide"
         self.lookback_ = lookback
@@ -183,7 +212,7 @@ class LSTMForecaster(Forecaster):
                 "median_member": self.median_member_, "members": self.members_, "layout": self.layout_,
                 "width": self.width_.tolist(), "covariates": self.covariate_names_, "history": t.history,
                 "epoch_seconds": t.epoch_seconds, "train_seconds": t.seconds, "device": t.device,
-                "batch_size": self.batch_size_}
+                "batch_size": self.batch_size_, "stretch": self.stretch_}
 
     def describe(self) -> str:
         t = self.training_
@@ -193,6 +222,8 @@ class LSTMForecaster(Forecaster):
                      "{seconds:.2f} s/epoch on {device}", **fields) if self.members_ > 1 else
                 Text("{cell} {layers}×{units}, lookback {lookback}, {epochs} epochs (best {best}), {seconds:.2f} s/epoch on {device}",
                      **fields))
+        if getattr(self, "stretch_", 0):
+            text = Text("{text}, trained on {steps}-step stretches of the series", text=text, steps=self.stretch_)
         if getattr(self, "dropped_", 0):
             return Text("{text}, trained on the last {windows:,} windows", text=text, windows=MAX_WINDOWS)
         return text
@@ -233,6 +264,7 @@ class LSTMForecaster(Forecaster):
                                    epoch_seconds=float(state.get("epoch_seconds", float("nan"))),
                                    seconds=float(state.get("train_seconds", float("nan"))), device=state.get("device", "cpu:0"))
         model.batch_size_ = state.get("batch_size")
+        model.stretch_ = int(state.get("stretch", 0))  # saved before training on stretches: windows
         model.values_ = series.to_numpy(dtype=float)
         model.cov_ = None if not model.covariate_names_ else covariates[model.covariate_names_].reindex(series.index).to_numpy(dtype=float)
         model.covariates_ = covariates
@@ -270,6 +302,7 @@ def best_shrink(predicted: np.ndarray, target: np.ndarray, spread: np.ndarray) -
 
 
 LONG_SERIES_WINDOWS = 1000
+STRETCH_BATCH = 16  # stretches per batch when training on step inputs (each scores `lookback` windows)
 MAX_WINDOWS = 50_000  # training windows at most (the most recent): bounds memory on million-point series
 
 
@@ -303,14 +336,9 @@ def adopt(keras_model, series: pd.Series, covariates: pd.DataFrame | None, seaso
     if len(shape) != 3:
         raise DataError(Text("This model takes inputs of shape {shape}; an LSTM forecaster takes (lookback, channels).", shape=shape))
     lookback, channels = int(shape[1]), int(shape[2])
-    names = [] if covariates is None else [str(c) for c in covariates.columns]
-    if channels not in (1 + len(names), 2 + len(names)):
-        raise DataError(Text("This model reads {channels} input channels, but the current data give {given} (2 for the series, "
-                             "plus {covariates} covariates). Choose matching covariates on the Data page.",
-                             channels=channels, given=2 + len(names), covariates=len(names)))
-    level_channel = channels == 2 + len(names)
     if not any(layer.__class__.__name__ == "LSTM" for layer in keras_model.layers):
         raise DataError(Text("This model has no LSTM layer; upload a model trained by LSTM Lens or another Keras LSTM."))
+    names = [] if covariates is None else [str(c) for c in covariates.columns]
     members, horizon = network_shape(keras_model)
     values = series.to_numpy(dtype=float)
     if len(values) < lookback + horizon + 10:
@@ -319,18 +347,25 @@ def adopt(keras_model, series: pd.Series, covariates: pd.DataFrame | None, seaso
     cov = None if not names else covariates.to_numpy(dtype=float)
     keep = MAX_WINDOWS + lookback + horizon  # the recent part is enough to calibrate, and bounds memory
     values, cov = values[-keep:], None if cov is None else cov[-keep:]
-    # The file does not say which base forecast the network corrects: take the recipe whose forecasts of
-    # the series' last windows are closest to what happened.
+    # The file does not say which input channels the network reads nor which base forecast it corrects: of the
+    # recipes giving its number of channels, take the one whose forecasts of the series' last windows are closest.
+    recipes = [Scaling.fit(values, cov, period, per_window, level_channel, step_inputs)
+               for period in sorted({1, season if 1 < season <= lookback else 1})
+               for per_window, step_inputs in ((False, False), (True, False), (False, True))
+               for level_channel in (True, False)]
+    recipes = [r for r in recipes if len(channel_names(names, r)) == channels]
+    if not recipes:
+        raise DataError(Text("This model reads {channels} input channels, but the current data give {given} (2 for the series, "
+                             "plus {covariates} covariates). Choose matching covariates on the Data page.",
+                             channels=channels, given=2 + len(names), covariates=len(names)))
     best = None
-    for period in sorted({1, season if 1 < season <= lookback else 1}):
-        for per_window in (False, True):
-            scaling = Scaling.fit(values, cov, period, per_window, level_channel)
-            prepared, y = training_pairs(values, cov, lookback, horizon, scaling)
-            tail = max(1, len(y) // 5)
-            predicted = np.median(member_outputs(predict_network(keras_model, prepared.x[-tail:]), members), axis=1)
-            errors = np.abs(predicted - y[-tail:]) * prepared.spread[-tail:, None]
-            if best is None or errors.mean() < best[0]:
-                best = (float(errors.mean()), scaling, errors)
+    for scaling in recipes:
+        prepared, y = training_pairs(values, cov, lookback, horizon, scaling)
+        tail = max(1, len(y) // 5)
+        predicted = np.median(member_outputs(predict_network(keras_model, prepared.x[-tail:]), members), axis=1)
+        errors = np.abs(predicted - y[-tail:]) * prepared.spread[-tail:, None]
+        if best is None or errors.mean() < best[0]:
+            best = (float(errors.mean()), scaling, errors)
     _, scaling, errors = best
     wide = ensemble.members_in(keras_model) is not None
     width = int(next(layer for layer in keras_model.layers if layer.__class__.__name__ == "LSTM").units)
