@@ -130,3 +130,15 @@ def test_short_series_keep_training_on_windows():
 
     model = LSTMForecaster(horizon=12, season=24, units=4, epochs=2).fit(long_series(400))
     assert not model.scaling_.step_inputs and model.stretch_ == 0 and "stretches" not in model.describe()
+
+
+@pytest.mark.parametrize("stretches", [1, 7, 16, 17, 24, 25, 129, 1000])
+def test_stretch_batches_are_even(stretches):
+    """About 16 stretches a batch and no nearly empty last batch (each batch costs a whole recurrence)."""
+    from core.models.lstm import STRETCH_BATCH, stretch_batch_size
+
+    size = stretch_batch_size(stretches)
+    batches = -(-stretches // size)
+    last = stretches - (batches - 1) * size
+    assert abs(size - STRETCH_BATCH) <= STRETCH_BATCH // 2 or stretches < STRETCH_BATCH * 3 // 2
+    assert 2 * last >= size  # the last batch is at least half full

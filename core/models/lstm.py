@@ -138,12 +138,10 @@ class LSTMForecaster(Forecaster):
         fit = dict(epochs=self.epochs, patience=self.patience, seed=self.seed, device=self.device, label=self.name,
                    on_progress=on_progress, on_epoch=on_epoch)
         if step_inputs:
-            # Long stretches, each scoring `lookback` windows, one every quarter lookback: every step of the recurrence
-            # serves many forecasts (an epoch reads each window four times for a fraction of the windows' cost).
-            steps, stride = lookback, max(1, lookback // 4)
+            steps, stride = stretch_plan(lookback)
             xs, ys = training_stretches(values, cov, y, lookback, 0, n_train, steps, stride, self.scaling_)
             xv, yv = training_stretches(values, cov, y, lookback, n_train, n_windows, steps, steps, self.scaling_)
-            self.batch_size_ = self.batch_size or STRETCH_BATCH
+            self.batch_size_ = self.batch_size or stretch_batch_size(len(xs))
             trained, _, self.training_ = train_network(lambda: build(stretch=True), xs, np.tile(ys, k), (xv, np.tile(yv, k)),
                                                        batch_size=self.batch_size_, **fit)
             self.model_ = build()
@@ -304,6 +302,19 @@ def best_shrink(predicted: np.ndarray, target: np.ndarray, spread: np.ndarray) -
 LONG_SERIES_WINDOWS = 1000
 STRETCH_BATCH = 16  # stretches per batch when training on step inputs (each scores `lookback` windows)
 MAX_WINDOWS = 50_000  # training windows at most (the most recent): bounds memory on million-point series
+
+
+def stretch_plan(lookback: int) -> tuple[int, int]:
+    """(windows each stretch scores, windows between stretch starts) when training on step inputs: stretches of two
+    lookbacks, one every quarter lookback, so every step of the recurrence serves many forecasts (an epoch reads each
+    window four times for a fraction of the cost of reading them one by one)."""
+    return lookback, max(1, lookback // 4)
+
+
+def stretch_batch_size(stretches: int) -> int:
+    """About STRETCH_BATCH stretches per batch, spread evenly: a last batch of one stretch would cost a full step."""
+    batches = max(1, round(stretches / STRETCH_BATCH))
+    return int(np.ceil(stretches / batches))
 
 
 def default_members(windows: int) -> int:
