@@ -24,6 +24,7 @@ VARIANTS = {
     "no_level_single": {"members": 1},
     "window_scale": {"window_scale": True},
     "last_no_level_single": {"base": "last", "members": 1},
+    "windows": {"step_inputs": False},                     # long series trained window by window, as before stretches
 }
 
 
