@@ -1,4 +1,6 @@
 """Train page: choose models and settings, train with live progress, hand results to Compare."""
+import time
+
 import streamlit as st
 
 from core.charts import forecasts as charts
@@ -17,6 +19,8 @@ from ui.language import scoped, start, start_many
 from ui.tuning_view import show_tuning
 from ui.state import RESULTS, current_run, get_store, next_step, plain, require_dataset, show_error
 from ui.tables import for_reader, header
+
+LIVE_CHART_SECONDS = 1.0  # the live loss chart is redrawn at most this often: each redraw costs the training time
 
 
 @st.cache_resource(show_spinner=False)
@@ -132,6 +136,7 @@ if submitted:
     loss_area = st.empty() if LSTM in models or GRU in models else None
     losses = {"loss": [], "val_loss": []}
     drawn = []  # each live chart drawn gets its own key (one network after another)
+    last_drawn = [0.0]  # when the live chart was last drawn: at most once a second after the first epochs
 
     def progress_for(spec):
         def update(fraction, message):
@@ -153,7 +158,8 @@ if submitted:
             losses["val_loss"].clear()
         losses["loss"].append(logs["loss"])
         losses["val_loss"].append(logs["val_loss"])
-        if loss_area is not None and (epoch <= 3 or epoch % 2 == 0):
+        if loss_area is not None and (epoch <= 3 or time.perf_counter() - last_drawn[0] >= LIVE_CHART_SECONDS):
+            last_drawn[0] = time.perf_counter()
             drawn.append(epoch)
             loss_area.plotly_chart(charts.loss_chart(losses), width="stretch", key=f"loss_live_{len(drawn)}")
 
