@@ -1,6 +1,4 @@
 """Train page: choose models and settings, train with live progress, hand results to Compare."""
-import time
-
 import streamlit as st
 
 from core.charts import forecasts as charts
@@ -16,11 +14,10 @@ from core.models.device import GPU_HINT, cudnn_eligibility
 from core.training import RunSettings, check_request, train_run
 from ui.auth import viewer
 from ui.language import scoped, start, start_many
+from ui.live_loss import LiveLossChart
 from ui.tuning_view import show_tuning
 from ui.state import RESULTS, current_run, get_store, next_step, plain, require_dataset, show_error
 from ui.tables import for_reader, header
-
-LIVE_CHART_SECONDS = 1.0  # the live loss chart is redrawn at most this often: each redraw costs the training time
 
 
 @st.cache_resource(show_spinner=False)
@@ -133,10 +130,7 @@ if submitted:
     st.subheader(_("Training"))
     bars = {spec.key: st.progress(0.0, text=_("{label}: waiting").format(label=_(spec.label))) for spec in specs}
     so_far = st.empty()  # a leaderboard of the models scored so far, while slower ones train
-    loss_area = st.empty() if LSTM in models or GRU in models else None
-    losses = {"loss": [], "val_loss": []}
-    drawn = []  # each live chart drawn gets its own key (one network after another)
-    last_drawn = [0.0]  # when the live chart was last drawn: at most once a second after the first epochs
+    on_epoch = LiveLossChart(st.empty() if LSTM in models or GRU in models else None)
 
     def progress_for(spec):
         def update(fraction, message):
@@ -151,17 +145,6 @@ if submitted:
             st.caption(_("Leaderboard so far: {done} of {total} models scored, the others still training.").format(
                 done=len(results), total=len(specs)))
             show_leaderboard(leaderboard(results))
-
-    def on_epoch(epoch, logs):
-        if epoch == 1:  # the next network started (the GRU after the LSTM): its own curve
-            losses["loss"].clear()
-            losses["val_loss"].clear()
-        losses["loss"].append(logs["loss"])
-        losses["val_loss"].append(logs["val_loss"])
-        if loss_area is not None and (epoch <= 3 or time.perf_counter() - last_drawn[0] >= LIVE_CHART_SECONDS):
-            last_drawn[0] = time.perf_counter()
-            drawn.append(epoch)
-            loss_area.plotly_chart(charts.loss_chart(losses), width="stretch", key=f"loss_live_{len(drawn)}")
 
     try:
         store = get_store()
