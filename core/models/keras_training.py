@@ -88,10 +88,11 @@ class Training:
 
 
 def train_network(build, inputs, targets, validation, *, epochs: int, patience: int, batch_size: int, seed: int = 0,
-                  device: str | None = None, warm_up: int = 0, label: str = "LSTM", on_progress=no_progress, on_epoch=None):
+                  device: str | None = None, warm_up: int = 0, label: str = "LSTM", on_progress=no_progress, on_epoch=None,
+                  predict_validation: bool = True):
     """Seed, build (``build()`` returns a compiled network), fit with early stopping on the validation loss
     (best weights restored, not before ``warm_up`` epochs), refuse a diverged fit.
-    Returns the network, its predictions for the validation inputs and a Training."""
+    Returns the network, its predictions for the validation inputs (None without ``predict_validation``) and a Training."""
     keras = keras_module()
     seed_everything(keras, seed)
     if device is None:
@@ -108,7 +109,7 @@ def train_network(build, inputs, targets, validation, *, epochs: int, patience: 
         if not np.all(np.isfinite(report.history["loss"])):
             raise DataError(Text("{label} training diverged (the loss became NaN or infinite). Lower the learning rate or "
                                  "log-transform the series.", label=label))
-        predicted = predict_network(network, validation[0])
+        predicted = predict_network(network, validation[0]) if predict_validation else None
     training = Training(history=report.history, seconds=time.perf_counter() - started, device=device,
                         epoch_seconds=float(np.median(report.seconds)) if report.seconds else float("nan"))
     return network, predicted, training

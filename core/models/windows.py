@@ -98,21 +98,19 @@ class Prepared:
                         np.concatenate([p.spread for p in parts]))
 
 
-def channel_names(covariate_names: list[str] | tuple[str, ...] = (), scaling: Scaling | None = None) -> list[str]:
-    """The network's input channels in order (the recipe of ``scaling``; without one, the window-relative default)."""
-    level_channel = True if scaling is None else scaling.level_channel
-    if scaling is not None and scaling.step_inputs:
+def channel_names(covariate_names: list[str] | tuple[str, ...], scaling: Scaling) -> list[str]:
+    """The network's input channels in order, for the recipe of ``scaling``."""
+    if scaling.step_inputs:
         change = [Text("change since the step before"), *([Text("change since a season before")] if scaling.period > 1 else [])]
     else:
         change = [Text("change since window end")]
-    return [*change, *([Text("standardised level")] if level_channel else []), *covariate_names]
+    return [*change, *([Text("standardised level")] if scaling.level_channel else []), *covariate_names]
 
 
-def change_channels(windows: np.ndarray, scaling: Scaling) -> list[np.ndarray]:
-    """The change channels of windows (N, L): since the window's end on its spread, or (step inputs) each step's
-    change since the step before and a season before on the series' spread, 0 where the window holds no such step."""
+def change_channels(windows: np.ndarray, spread: np.ndarray, scaling: Scaling) -> list[np.ndarray]:
+    """The change channels of windows (N, L): since the window's end on its ``spread`` (N,), or (step inputs) each
+    step's change since the step before and a season before on the series' spread, 0 where the window holds no such step."""
     if not scaling.step_inputs:
-        spread = scaling.spread(windows)
         return [(windows - windows[:, -1:]) / spread[:, None]]
     lags = [1, *([scaling.period] if scaling.period > 1 else [])]
     out = []
@@ -133,7 +131,7 @@ def input_windows(target: np.ndarray, covariates: np.ndarray | None, lookback: i
 def window_inputs(windows: np.ndarray, cov_windows: np.ndarray | None, horizon: int, scaling: Scaling) -> Prepared:
     """Network inputs of windows (N, L) of the target and (N, L, K) of the covariates."""
     spread = scaling.spread(windows)
-    channels = [c[..., None] for c in change_channels(windows, scaling)]
+    channels = [c[..., None] for c in change_channels(windows, spread, scaling)]
     if scaling.level_channel:
         channels.append(((windows - scaling.mean) / scaling.scale)[..., None])
     if cov_windows is not None:
