@@ -16,8 +16,12 @@ def _run_the_entrypoint_every_time():
     """AppTest as the server runs the app: app.py (language, sign-in, the run in the URL, navigation) on every rerun.
 
     AppTest forgets between runs that app.py calls st.navigation, sees the pages/ folder and, from the second run on,
-    runs the page alone in the old pages-folder mode; the server remembers, so app.py frames every run there."""
-    from streamlit.runtime.pages_manager import PagesManager
+    runs the page alone in the old pages-folder mode; the server remembers, so app.py frames every run there.
+    Where Streamlit is not installed (a GPU machine running the model tests alone) there are no pages to frame."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:
+        return
 
     if getattr(PagesManager.__init__, "_entrypoint_every_time", False):
         return

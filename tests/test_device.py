@@ -17,7 +17,7 @@ def test_cudnn_eligibility_names_what_breaks_it():
 def test_backend_asked_when_a_gpu_may_exist(monkeypatch):
     monkeypatch.setenv("LSTM_LENS_PROBE_GPU", "1")  # as on a machine with /dev/nvidia0: TensorFlow is asked
     devices = list_devices()
-    assert devices[0].key == "cpu:0"
+    assert devices[0].key == cpu_key()  # "cpu" under PyTorch (seen failing on an H200 with KERAS_BACKEND=torch)
 
 
 def test_the_cpu_is_named_as_each_backend_names_it(monkeypatch):

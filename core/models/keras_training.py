@@ -68,6 +68,31 @@ def epoch_report(keras, total: int, label: str, on_progress=no_progress, on_epoc
     return Report()
 
 
+def validation_loss(keras, inputs, targets, chunk: int = 4096):
+    """A Keras callback putting the validation loss (the mean squared error, as Keras' own) in each epoch's logs,
+    ahead of the callbacks that read it. One compiled call per chunk of windows: Keras' own validation builds a new
+    data pipeline every epoch, which took a sixth of the electricity LSTM's training (BENCHMARKS.md)."""
+    targets = np.asarray(targets, dtype=float)
+    rows = len(targets)
+
+    def part(start: int):
+        if isinstance(inputs, (list, tuple)):
+            return [x[start:start + chunk] for x in inputs]
+        return inputs[start:start + chunk]
+
+    class Validation(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if logs is None:
+                return
+            total = 0.0
+            for start in range(0, rows, chunk):
+                out = np.asarray(keras.ops.convert_to_numpy(self.model.predict_on_batch(part(start))), dtype=float)
+                total += float(np.sum((out - targets[start:start + chunk]) ** 2))
+            logs["val_loss"] = total / targets.size
+
+    return Validation()
+
+
 @dataclass
 class Training:
     """What one fit did: per-epoch losses, timings and where it ran."""
@@ -100,12 +125,13 @@ def train_network(build, inputs, targets, validation, *, epochs: int, patience: 
 
         device = default_device()
     report = epoch_report(keras, epochs, label, on_progress, on_epoch)
+    validate = validation_loss(keras, *validation)
     stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True, start_from_epoch=warm_up)
     started = time.perf_counter()
     with keras.device(device):
         network = build()
-        network.fit(inputs, targets, validation_data=validation, epochs=epochs, batch_size=batch_size,
-                    shuffle=True, verbose=0, callbacks=[report, stop])
+        network.fit(inputs, targets, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=0,
+                    callbacks=[validate, report, stop])
         if not np.all(np.isfinite(report.history["loss"])):
             raise DataError(Text("{label} training diverged (the loss became NaN or infinite). Lower the learning rate or "
                                  "log-transform the series.", label=label))
