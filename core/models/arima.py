@@ -142,12 +142,12 @@ class AutoARIMA(Forecaster):
                     # estimated exactly.
                     model.ssm.initialize_approximate_diffuse(1e6)
                 if model.k_params == 0:
-                    result = model.filter(np.array([]))
+                    result = model.filter(np.array([]), cov_type="none")
                 else:
                     # While searching, the optimiser stops once the likelihood changes by less than search_factr times
                     # the machine epsilon: AICc only ranks the candidates, and the kept one is estimated again exactly.
                     rough = {"factr": self.search_factr} if searching and self.approximate_search else {}
-                    result = model.fit(start_params=start, disp=False, method="lbfgs", maxiter=self.maxiter, **rough)
+                    result = model.fit(start_params=start, disp=False, method="lbfgs", maxiter=self.maxiter, cov_type="none", **rough)
             except (np.linalg.LinAlgError, ValueError, IndexError):
                 self.warnings_[f"{order.label()} could not be estimated"] += 1
                 return None, np.inf
@@ -272,7 +272,7 @@ class AutoARIMA(Forecaster):
         full = self._model(values, order, simple=False, with_fourier=True)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            self.result_ = full.filter(params)
+            self.result_ = full.filter(params, cov_type="none")  # no parameter covariance: only forecasts are read
         self.values_ = values
         self.fit_seconds_ = time.perf_counter() - started
 
