@@ -75,10 +75,13 @@ for note in frame.attrs.get("read_notes", []):
 preview = st.container()  # filled after the series chart (its table's browser code then loads after the chart is drawn)
 
 
-def show_preview() -> None:
-    with preview.expander(_("Preview: {rows} rows × {columns} columns").format(rows=number(len(frame)), columns=frame.shape[1]),
-                          expanded=False):
-        st.dataframe(frame.head(200), width="stretch")
+def show_preview(expanded: bool = False) -> None:
+    """The file's first rows, drawn only while the reader has the preview open: a table's browser code then loads
+    when asked for, not before the page's chart (as the explorations below)."""
+    box = preview.expander(_("Preview: {rows} rows × {columns} columns").format(rows=number(len(frame)), columns=frame.shape[1]),
+                           expanded=expanded, key="preview_open", on_change="rerun")
+    if box.open:
+        box.dataframe(frame.head(200), width="stretch")
 
 
 columns = list(frame.columns)
@@ -135,7 +138,7 @@ try:
     with st.spinner(_("Cleaning…")):
         cleaned = clean(data, filename, settings, None if decimal == "auto" else decimal)
 except DataError as error:
-    show_preview()  # what the file holds helps to mend the mapping
+    show_preview(expanded=True)  # what the file holds helps to mend the mapping
     stop_keeping_earlier(error)
 
 name = filename if not series_id else f"{filename} · {series_id}"
@@ -170,20 +173,25 @@ with st.container(border=True):
     for line in cleaned.report:
         st.markdown(f"- {plain(tr(line))}")
 
-season_choices = sorted(set(cleaned.season_options) | {cleaned.season})
-season = st.radio(_("Season for the charts below"), season_choices, index=season_choices.index(cleaned.season), horizontal=True,
-                  key="chart_season", help=_("Seasonal period in steps: the decomposition and the dotted lag use it."))
-stats, parts, corr = explore_series(y, int(season))
-tab1, tab2, tab3 = st.tabs([_("Decomposition"), _("Autocorrelation"), _("Summary")])
-with tab1:
-    if parts is None:
-        st.info(_("STL needs at least two full seasons ({needed} points) and no gaps; this series has {points} points.").format(
-            needed=number(2 * season + 1), points=number(len(y))))
-    else:
-        st.plotly_chart(charts.decomposition_chart(parts, int(season)), width="stretch", key="stl_chart")
-with tab2:
-    st.plotly_chart(charts.correlation_chart(corr, int(season)), width="stretch", key="acf_chart")
-with tab3:
-    shown = stats.assign(statistic=stats["statistic"].map(_))
-    st.dataframe(shown.rename(columns={"statistic": _("statistic"), "value": _("value")}), hide_index=True, width="content")
+explore_box = st.expander(_("Explore the series: decomposition, autocorrelation, summary"), key="explore_open", on_change="rerun")
+if explore_box.open:  # drawn when opened: three more charts would make the page's first chart wait (BENCHMARKS.md)
+    with explore_box:
+        season_choices = sorted(set(cleaned.season_options) | {cleaned.season})
+        season = st.radio(_("Season for the charts below"), season_choices, index=season_choices.index(cleaned.season),
+                          horizontal=True, key="chart_season",
+                          help=_("Seasonal period in steps: the decomposition and the dotted lag use it."))
+        stats, parts, corr = explore_series(y, int(season))
+        tab1, tab2, tab3 = st.tabs([_("Decomposition"), _("Autocorrelation"), _("Summary")], key="explore_tab", on_change="rerun")
+        if tab1.open:
+            if parts is None:
+                tab1.info(_("STL needs at least two full seasons ({needed} points) and no gaps; this series has {points} "
+                            "points.").format(needed=number(2 * season + 1), points=number(len(y))))
+            else:
+                tab1.plotly_chart(charts.decomposition_chart(parts, int(season)), width="stretch", key="stl_chart")
+        if tab2.open:
+            tab2.plotly_chart(charts.correlation_chart(corr, int(season)), width="stretch", key="acf_chart")
+        if tab3.open:
+            shown = stats.assign(statistic=stats["statistic"].map(_))
+            tab3.dataframe(shown.rename(columns={"statistic": _("statistic"), "value": _("value")}), hide_index=True,
+                           width="content")
 next_step("pages/train.py", _("Next: train models on this series"))

@@ -16,9 +16,33 @@ def open_app():
 def test_app_opens_on_data_page_with_a_sample_charted():
     at = open_app()
     assert at.title[0].value == "Data"
-    assert len(at.get("plotly_chart")) == 3  # series, STL, ACF/PACF
+    # only the series is charted when the page opens: the explorations and the preview are drawn when opened
+    assert len(at.get("plotly_chart")) == 1
+    assert not at.dataframe
+    assert any(e.label.startswith("Explore the series") for e in at.expander)
     assert at.metric[0].value == "144"
     assert "dataset" in at.session_state
+
+
+def test_opened_explorations_show_each_tab_and_the_preview_its_rows():
+    at = open_app()
+    at.session_state["explore_open"] = True
+    at.run()
+    assert not at.exception
+    assert [t.label for t in at.tabs] == ["Decomposition", "Autocorrelation", "Summary"]
+    assert len(at.get("plotly_chart")) == 2  # series, STL
+    assert at.radio(key="chart_season").value == 12
+    at.session_state["explore_tab"] = "Autocorrelation"
+    at.run()
+    assert len(at.get("plotly_chart")) == 2 and not at.dataframe  # series, ACF/PACF
+    at.session_state["explore_tab"] = "Summary"
+    at.run()
+    summary = at.dataframe[0].value
+    assert "mean" in set(summary.iloc[:, 0]) and len(at.get("plotly_chart")) == 1
+    at.session_state["preview_open"] = True
+    at.run()
+    assert not at.exception
+    assert len(at.dataframe) == 2 and len(at.dataframe[0].value) == 144  # the file's rows (up to 200), then the summary
 
 
 @pytest.mark.parametrize("key", [s.key for s in SAMPLES])
@@ -27,7 +51,11 @@ def test_each_sample_renders(key):
     at.selectbox(key="sample_key.en").set_value(key).run()
     assert not at.exception
     assert not at.error
-    assert len(at.get("plotly_chart")) >= 2
+    assert len(at.get("plotly_chart")) == 1
+    at.session_state["explore_open"] = True
+    at.run()
+    assert not at.exception and not at.error
+    assert len(at.get("plotly_chart")) == 2  # every sample is long enough for its decomposition
     assert at.session_state["dataset"].name.endswith(".csv")
 
 

@@ -56,7 +56,9 @@ def test_every_awkward_table_on_the_data_page(server, page):
     page.get_by_text("Sample", exact=True).first.click()
     wait_idle(page)
     page.get_by_text("Cleaning report").wait_for(timeout=60_000)
-    assert page.locator(".js-plotly-plot").count() >= 2
+    assert page.locator(".js-plotly-plot").count() == 1  # the series; its explorations are drawn when opened
+    page.get_by_text("Explore the series").click()
+    page.locator(".js-plotly-plot").nth(1).wait_for(timeout=60_000)  # and its decomposition
     assert_no_exception(page)
     assert not real_console_errors(page), real_console_errors(page)
 
