@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from core.lens import gates
-from core.models.windows import Scaling, channel_names, input_windows, stretch_starts, training_pairs, training_stretches
+from core.models.windows import (Scaling, channel_names, input_windows, stretch_starts, training_pairs, training_stretches,
+                                 training_targets)
 
 
 def random_case(seed: int):
@@ -39,6 +40,22 @@ def test_each_stretch_starts_with_the_window_the_network_reads_alone(seed):
         np.testing.assert_array_equal(targets[s], y[start:start + steps])
         covered.update(range(start, start + steps))
     assert covered == set(range(first, stop))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_targets_and_validation_windows_alone_equal_those_of_all_windows(seed):
+    """Training on stretches builds the targets without the windows' inputs, and the validation windows from the
+    series' last part alone: both equal what building every window gives (any recipe, with or without covariates)."""
+    rng, lookback, horizon, target, covariates, _ = random_case(seed)
+    scaling = Scaling.fit(target, covariates, int(rng.choice([1, 2, lookback])), bool(rng.integers(0, 2)),
+                          bool(rng.integers(0, 2)), step_inputs=bool(rng.integers(0, 2)))
+    prepared, y = training_pairs(target, covariates, lookback, horizon, scaling)
+    np.testing.assert_array_equal(training_targets(target, lookback, horizon, scaling), y)
+    first = int(rng.integers(0, len(y)))
+    end = len(y) + lookback - 1
+    part = input_windows(target[first:end], covariates[first:end], lookback, horizon, scaling)
+    np.testing.assert_array_equal(part.x, prepared.x[first:])
+    np.testing.assert_array_equal(part.spread, prepared.spread[first:])
 
 
 @pytest.mark.parametrize("seed", range(20))

@@ -15,7 +15,7 @@ from core.models.base import Forecast, Forecaster, check_horizon, future_index
 from core.models.keras_training import Training, conformal_width, keras_module, predict_network, train_network
 from core.models.naive import is_seasonal
 from core.models.windows import (Prepared, Scaling, base_words, channel_names, default_lookback, input_windows,
-                                 training_pairs, training_stretches)
+                                 training_pairs, training_stretches, training_targets)
 
 
 def member_prefix(member: int, members: int) -> str:
@@ -126,13 +126,19 @@ class LSTMForecaster(Forecaster):
         step_inputs = long_series if self.step_inputs is None else bool(self.step_inputs)
         self.scaling_ = Scaling.fit(values[:fit_end], None if cov is None else cov[:fit_end], period, self.window_scale, level_input,
                                     step_inputs)
-        prepared, y = training_pairs(values, cov, lookback, self.horizon, self.scaling_)
-        x = prepared.x
-        x_train, y_train, x_val, y_val = x[:n_train], y[:n_train], x[n_train:], y[n_train:]
+        if step_inputs:  # the training inputs are cut from the series as stretches below; only validation windows are built
+            y = training_targets(values, lookback, self.horizon, self.scaling_)
+            end = n_windows + lookback - 1
+            val = input_windows(values[n_train:end], None if cov is None else cov[n_train:end], lookback, self.horizon, self.scaling_)
+            x_train, x_val, spread_val = None, val.x, val.spread
+        else:
+            prepared, y = training_pairs(values, cov, lookback, self.horizon, self.scaling_)
+            x_train, x_val, spread_val = prepared.x[:n_train], prepared.x[n_train:], prepared.spread[n_train:]
+        y_train, y_val = y[:n_train], y[n_train:]
         k = self.members_ = int(self.members) if self.members else default_members(n_train)
 
         def build(stretch: bool = False):
-            return build_network(lookback, x.shape[-1], self.horizon, self.layers, self.units, self.dropout, self.learning_rate,
+            return build_network(lookback, x_val.shape[-1], self.horizon, self.layers, self.units, self.dropout, self.learning_rate,
                                  self.recurrent_dropout, k, self.cell, self.seed, stretch)
 
         fit = dict(epochs=self.epochs, patience=self.patience, seed=self.seed, device=self.device, label=self.name,
@@ -158,7 +164,7 @@ class LSTMForecaster(Forecaster):
         self.layout_ = "wide"
         self.lookback_ = lookback
         self.train_windows_ = n_train
-        spread_val = prepared.spread[n_train:, None]
+        spread_val = spread_val[:, None]
         each = member_outputs(val_out, k)
         val_pred = np.median(each, axis=1)
         # The member the gates show by default: the one whose validation error is the median of the members'.

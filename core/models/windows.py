@@ -172,8 +172,19 @@ def training_pairs(target: np.ndarray, covariates: np.ndarray | None, lookback: 
                    scaling: Scaling) -> tuple[Prepared, np.ndarray]:
     """Inputs of every window with a full future, and the network's targets (N, H)."""
     prepared = input_windows(target[:-horizon], None if covariates is None else covariates[:-horizon], lookback, horizon, scaling)
+    return prepared, _targets(target, lookback, horizon, prepared.base, prepared.spread)
+
+
+def training_targets(target: np.ndarray, lookback: int, horizon: int, scaling: Scaling) -> np.ndarray:
+    """The network's targets (N, H) of every window with a full future, without building the windows' inputs
+    (training on stretches cuts its inputs from the series: training_stretches)."""
+    windows = sliding_window_view(target[:-horizon], lookback)
+    return _targets(target, lookback, horizon, scaling.base(windows, horizon), scaling.spread(windows))
+
+
+def _targets(target: np.ndarray, lookback: int, horizon: int, base: np.ndarray, spread: np.ndarray) -> np.ndarray:
     future = sliding_window_view(target[lookback:], horizon)  # (N, H)
-    return prepared, ((future - prepared.base) / prepared.spread[:, None]).astype("float32")
+    return ((future - base) / spread[:, None]).astype("float32")
 
 
 def default_lookback(season: int, horizon: int, length: int) -> int:
