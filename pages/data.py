@@ -193,5 +193,5 @@ if explore_box.open:  # drawn when opened: three more charts would make the page
         if tab3.open:
             shown = stats.assign(statistic=stats["statistic"].map(_))
             tab3.dataframe(shown.rename(columns={"statistic": _("statistic"), "value": _("value")}), hide_index=True,
-                           width="content")
+                           width="content", column_config={_("value"): st.column_config.Column(width="medium")})  # dates whole
 next_step("pages/train.py", _("Next: train models on this series"))
