@@ -127,9 +127,43 @@ def looked_inside_the_global_network(result, sid):
 
     future, failed = forecast_future(run)  # past the end of the series, by the batch's own network (not a new one)
     series = result.history[sid]
-    assert not failed and future["global_lstm"].index[0] > series.index[-1] and len(future["global_lstm"].mean) == 12
+    assert not failed and future["global_lstm"].index[0] > series.index[-1] and len(future["global_lstm"].mean) == result.horizon
     last = view.prepare(series.to_numpy()[-view.lookback_:])
     np.testing.assert_allclose(future["global_lstm"].mean, view.forecast_window(last)[0], rtol=1e-6)
+
+
+def hourly_panel(n_weekly=3, n_daily=3, weeks=6, seed=2):
+    """Hourly series: some lower on weekends (a week repeats), some a daily cycle on a rising level (a day repeats)."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(weeks * 168)
+    weekend = ((t // 24) % 7 >= 5).astype(float)
+    parts = []
+    for i in range(n_weekly + n_daily):
+        level, weekly = 10 ** rng.uniform(0, 3), i < n_weekly
+        cycle = 1 + 0.3 * np.sin(2 * np.pi * t / 24 + rng.uniform(0, 2 * np.pi))
+        shape = cycle * (1 - 0.6 * weekend) if weekly else cycle * (1 + t / len(t))
+        y = level * (shape + 0.02 * rng.normal(size=len(t)))
+        parts.append(pd.DataFrame({"unique_id": f"{'w' if weekly else 'd'}{i}", "ds": pd.date_range("2021-01-04", periods=len(t), freq="h"), "y": y}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def test_the_global_lstm_gives_each_series_the_base_season_it_follows(tmp_path):
+    """Hourly series lower on weekends get a base forecast of last week, the others of yesterday: one network per base,
+    each series forecast, saved and reopened, and looked inside, by its own group's network."""
+    from core.runs.batches import load_batch, save_batch
+
+    result = run_batch(hourly_panel(), [ModelSpec("snaive"), ModelSpec("global_lstm", {"epochs": 3, "units": 8})], horizon=12, season=24)
+    model = result.models["global_lstm"]
+    assert {g.period: sorted(g.ids) for g in model.groups_} == {24: ["d3", "d4", "d5"], 168: ["w0", "w1", "w2"]}
+    assert [g.lookback for g in model.groups_] == [96, 168]
+    assert set(result.metrics.loc[result.metrics["model"] == "Global LSTM", "unique_id"]) == {"d3", "d4", "d5", "w0", "w1", "w2"}
+    assert "3 series on its last 168 values" in result.notes[0]
+    again = load_batch(save_batch(result, tmp_path), tmp_path)
+    assert [g.period for g in again.models["global_lstm"].groups_] == [24, 168]
+    for sid in ("w1", "d4"):  # the reopened batch's networks give the saved forecasts; the replay equals Keras
+        looked_inside_the_global_network(again, sid)
+    off = run_batch(hourly_panel(), [ModelSpec("global_lstm", {"epochs": 1, "units": 8, "choose_base": False})], horizon=12, season=24)
+    assert [(g.period, len(g.ids)) for g in off.models["global_lstm"].groups_] == [(24, 6)]
 
 
 def test_global_lstm_windows_are_scale_free():

@@ -14,6 +14,7 @@ Keras is imported inside fit/predict only (core.models.keras_training).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from core.errors import DataError
 from core.i18n import Text
+from core.models.base_season import base_candidates, choose_period
 from core.models.base import Forecast, Forecaster, check_horizon, future_index
 from core.models.keras_training import Training, conformal_width, cosine_decay, keras_module, predict_network, train_network
 from core.models.windows import Prepared, Scaling, base_words, default_lookback, seasonal_base
@@ -59,28 +61,50 @@ def _padded(values: np.ndarray, length: int) -> np.ndarray:
     return values if len(values) >= length else np.pad(values, (length - len(values), 0), mode="edge")
 
 
+@dataclass
+class Group:
+    """The series whose base forecast repeats the same season, and the network trained on their windows."""
+
+    period: int
+    lookback: int
+    ids: list[str]
+    network: object = None
+    width: np.ndarray | None = None
+    training: Training | None = None
+    windows: int = 0
+
+    @property
+    def name(self) -> str:
+        return f"global_lstm_{self.period}"
+
+
 class GlobalLSTM(Forecaster):
-    """Fit on a dict of series (id -> pd.Series with a regular DatetimeIndex); forecast all of them."""
+    """Fit on a dict of series (id -> pd.Series with a regular DatetimeIndex); forecast all of them.
+
+    Each series' base forecast repeats the season (of those the data's frequency allows) whose seasonal naive forecast
+    the end of its own training part best (core.models.base_season); the series sharing a season share a network, so a
+    panel of hourly series trains one network on a daily base and one on a weekly base. ``choose_base=False`` keeps the
+    batch's season for every series (one network)."""
 
     name = "Global LSTM"
     panel = True
 
     def __init__(self, horizon: int, season: int = 1, lookback: int | None = None, units: int = 64, embedding: int = 0,
                  epochs: int = 22, patience: int = 6, batch_size: int | None = None, windows_per_series: int | None = None,
-                 learning_rate: float = 4e-3, seed: int = 0, level: float = 0.9, device: str | None = None):
+                 learning_rate: float = 4e-3, seed: int = 0, level: float = 0.9, device: str | None = None, choose_base: bool = True):
         self._keep(locals())
         self.horizon = check_horizon(horizon)
         self.batch_size = int(batch_size) if batch_size else None
 
     # ------------------------------------------------------------------ data
-    def _windows(self, values: np.ndarray, code: int):
+    def _windows(self, values: np.ndarray, code: int, lookback: int):
         """Training and validation windows of one series.
 
         Validation: ``VALIDATION_WINDOWS`` windows whose forecasts end at the series' end and a quarter-horizon
         apart; training: up to ``windows_per_series`` windows, evenly spread, whose futures end before any
         validation future begins.
         """
-        L, H = self.lookback_, self.horizon
+        L, H = lookback, self.horizon
         step = max(1, H // 4)
         cut = H + (VALIDATION_WINDOWS - 1) * step
         values = _padded(values, L + cut + 1)
@@ -95,24 +119,33 @@ class GlobalLSTM(Forecaster):
         blocks = sliding_window_view(train_part, L + H)[starts] if usable else np.empty((0, L + H))
         return blocks[:, :L], blocks[:, L:], val[:, :L], val[:, L:], np.full(len(blocks), code), np.full(len(val), code)
 
-    def _network(self, n_series: int, steps: int):
-        """The network, compiled to train for ``steps`` batches with a learning rate that decays along a cosine."""
+    def _network(self, group: Group, steps: int):
+        """The group's network, compiled to train for ``steps`` batches with a learning rate that decays along a cosine."""
         keras = keras_module()
-        window = keras.Input(shape=(self.lookback_, 1), name="window")
+        window = keras.Input(shape=(group.lookback, 1), name="window")
         h = keras.layers.LSTM(self.units, name="lstm_1")(window)
         inputs = [window]
         if self.embedding:
             code = keras.Input(shape=(1,), dtype="int32", name="series")
-            vector = keras.layers.Flatten()(keras.layers.Embedding(n_series, self.embedding, name="series_embedding")(code))
+            vector = keras.layers.Flatten()(keras.layers.Embedding(len(group.ids), self.embedding, name="series_embedding")(code))
             h = keras.layers.Concatenate()([h, vector])
             inputs.append(code)
         out = keras.layers.Dense(self.horizon, name="forecast")(h)
-        model = keras.Model(inputs if self.embedding else window, out, name="global_lstm")
+        model = keras.Model(inputs if self.embedding else window, out, name=group.name)
         model.compile(optimizer=keras.optimizers.Adam(learning_rate=cosine_decay(self.learning_rate, steps), clipnorm=1.0), loss="mae")
         return model
 
     def _inputs(self, x_scaled: np.ndarray, codes: np.ndarray):
         return [x_scaled, codes.reshape(-1, 1).astype("int32")] if self.embedding else x_scaled
+
+    def _groups(self, panel: dict[str, pd.Series], lookback: int) -> list[Group]:
+        """The series grouped by the season their base forecast repeats (the batch's season first)."""
+        first = next(iter(panel.values()))
+        freq = getattr(first.index, "freqstr", None) if isinstance(first.index, pd.DatetimeIndex) else None
+        candidates = base_candidates(self.season, freq, max(len(s) for s in panel.values())) if self.choose_base else (self.season,)
+        chosen = {sid: choose_period(s.to_numpy(dtype=float), candidates, self.horizon) for sid, s in panel.items()}
+        return [Group(period, max(lookback, period), [sid for sid in panel if chosen[sid] == period])
+                for period in candidates if period in chosen.values()]
 
     # ------------------------------------------------------------------ fit
     def _fit(self, series, covariates, *, on_progress, on_epoch) -> None:
@@ -120,33 +153,57 @@ class GlobalLSTM(Forecaster):
             raise DataError(Text("The global LSTM needs at least 1 epoch of training."))
         panel = as_panel(series)
         self.ids_ = list(panel)
-        self.lookback_ = int(self.lookback) if self.lookback else global_lookback(self.season, self.horizon)
-        if self.lookback_ < 2:
+        lookback = int(self.lookback) if self.lookback else global_lookback(self.season, self.horizon)
+        if lookback < 2:
             raise DataError(Text("The global LSTM lookback must be at least 2 steps."))
-        # Up to 400 windows a series, and about 50,000 in all: an epoch stays near a minute on 2 cores however many series.
-        self.per_series_ = self.windows_per_series or int(np.clip(MAX_WINDOWS // len(panel), 50, 400))
-        parts = [self._windows(s.to_numpy(dtype=float), i) for i, s in enumerate(panel.values())]
+        self.groups_ = self._groups(panel, lookback)
+        # Up to 400 windows a series, and about 50,000 windows of the batch's lookback in all (fewer when some series
+        # read longer windows): an epoch stays near a minute on 2 cores however many series.
+        steps_read = sum(g.lookback * len(g.ids) for g in self.groups_)
+        self.per_series_ = self.windows_per_series or int(np.clip(MAX_WINDOWS * lookback // steps_read, 50, 400))
+        self.batch_size_ = None
+        done = 0
+        for g in self.groups_:
+            share = len(g.ids) / len(self.ids_)
+            progress = (lambda fraction, message, done=done, share=share: on_progress(done + share * fraction, message))
+            self._fit_group(g, {sid: panel[sid] for sid in g.ids}, progress, on_epoch)
+            done += share
+
+    def _fit_group(self, g: Group, panel: dict[str, pd.Series], on_progress, on_epoch) -> None:
+        parts = [self._windows(s.to_numpy(dtype=float), i, g.lookback) for i, s in enumerate(panel.values())]
         x, y, x_val, y_val, codes, codes_val = (np.concatenate([p[k] for p in parts]) for k in range(6))
         if not np.all(np.isfinite(x)) or not np.all(np.isfinite(y)):
             raise DataError(Text("The global LSTM needs series without gaps; fill them first."))
         if len(x) < 10:
             raise DataError(Text("The series give only {count} training windows of {lookback} + {horizon} steps; at least 10 are "
-                                 "needed. Use a shorter horizon or longer series.", count=len(x), lookback=self.lookback_, horizon=self.horizon))
+                                 "needed. Use a shorter horizon or longer series.", count=len(x), lookback=g.lookback, horizon=self.horizon))
         xs, _, scale = normalise(x)
-        ys = ((y - seasonal_base(x, self.season, self.horizon)) / scale[:, None]).astype("float32")
+        ys = ((y - seasonal_base(x, g.period, self.horizon)) / scale[:, None]).astype("float32")
         xv, _, scale_v = normalise(x_val)
-        yv = ((y_val - seasonal_base(x_val, self.season, self.horizon)) / scale_v[:, None]).astype("float32")
+        yv = ((y_val - seasonal_base(x_val, g.period, self.horizon)) / scale_v[:, None]).astype("float32")
 
         # Enough steps per epoch on small panels, large batches on large ones.
-        self.batch_size_ = self.batch_size or int(np.clip(len(x) // 40, 32, 256))
-        steps = self.epochs * math.ceil(len(x) / self.batch_size_)  # the batches of a whole training, for the rate's decay
-        self.model_, val_pred, self.training_ = train_network(
-            lambda: self._network(len(self.ids_), steps), self._inputs(xs, codes), ys, (self._inputs(xv, codes_val), yv),
-            epochs=self.epochs, patience=self.patience, batch_size=self.batch_size_, seed=self.seed, device=self.device,
+        batch_size = self.batch_size or int(np.clip(len(x) // 40, 32, 256))
+        self.batch_size_ = max(self.batch_size_ or 0, batch_size)
+        steps = self.epochs * math.ceil(len(x) / batch_size)  # the batches of a whole training, for the rate's decay
+        g.network, val_pred, g.training = train_network(
+            lambda: self._network(g, steps), self._inputs(xs, codes), ys, (self._inputs(xv, codes_val), yv),
+            epochs=self.epochs, patience=self.patience, batch_size=batch_size, seed=self.seed, device=self.device,
             warm_up=WARM_UP, label=self.name, on_progress=on_progress, on_epoch=on_epoch)
-        self.windows_ = len(x)
+        g.windows = len(x)
         # Intervals: conformal half-widths on the window scale, from each series' validation window.
-        self.width_ = conformal_width(np.abs(val_pred - yv), self.level)
+        g.width = conformal_width(np.abs(val_pred - yv), self.level)
+
+    # ------------------------------------------------------------------ read
+    def group_of(self, sid: str) -> Group:
+        return next(g for g in self.groups_ if sid in g.ids)
+
+    @property
+    def training_(self) -> Training:
+        """The largest group's training (what the batch shows of epochs and seconds), with every group's seconds."""
+        main = max(self.groups_, key=lambda g: g.windows)
+        return Training(history=main.training.history, epoch_seconds=main.training.epoch_seconds,
+                        seconds=sum(g.training.seconds for g in self.groups_), device=main.training.device)
 
     # ------------------------------------------------------------------ predict
     def _predict(self, horizon: int):
@@ -154,54 +211,76 @@ class GlobalLSTM(Forecaster):
         if horizon > self.horizon:
             raise DataError(Text("This global LSTM forecasts {horizon} steps; it cannot forecast {horizon2}.", horizon=self.horizon, horizon2=horizon))
         panel = as_panel(self.series_)
-        last = np.stack([_padded(s.to_numpy(dtype=float), self.lookback_)[-self.lookback_:] for s in panel.values()])
-        xs, _, scale = normalise(last)
-        scaled = predict_network(self.model_, self._inputs(xs, np.arange(len(last))), self.training_.device)
-        mean = scaled * scale[:, None] + seasonal_base(last, self.season, self.horizon)
-        half = self.width_[None, :] * scale[:, None]
         out = {}
-        for i, (sid, s) in enumerate(panel.items()):
-            m = mean[i, :horizon]
-            out[sid] = Forecast(future_index(s, horizon), m, m - half[i, :horizon], m + half[i, :horizon], self.name, self.level)
+        for g in self.groups_:
+            last = np.stack([_padded(panel[sid].to_numpy(dtype=float), g.lookback)[-g.lookback:] for sid in g.ids])
+            xs, _, scale = normalise(last)
+            scaled = predict_network(g.network, self._inputs(xs, np.arange(len(last))), g.training.device)
+            mean = scaled * scale[:, None] + seasonal_base(last, g.period, self.horizon)
+            half = g.width[None, :] * scale[:, None]
+            for i, sid in enumerate(g.ids):
+                m = mean[i, :horizon]
+                out[sid] = Forecast(future_index(panel[sid], horizon), m, m - half[i, :horizon], m + half[i, :horizon], self.name, self.level)
+        out = {sid: out[sid] for sid in self.ids_}
         return out if isinstance(self.series_, dict) else out[self.ids_[0]]
 
     def network(self):
-        return self.model_
+        """The trained network; with several groups, one Keras model holding each group's network (to save in one file)."""
+        if len(self.groups_) == 1:
+            return self.groups_[0].network
+        keras = keras_module()
+        inputs, outputs = [], []
+        for g in self.groups_:
+            mine = [keras.Input(shape=tuple(t.shape[1:]), dtype=t.dtype, name=f"{g.name}_{k}") for k, t in enumerate(g.network.inputs)]
+            outputs.append(g.network(mine if len(mine) > 1 else mine[0]))
+            inputs += mine
+        return keras.Model(inputs, outputs, name="global_lstm_groups")
 
     def state(self) -> dict:
         """Everything besides the Keras weights needed to forecast again and to look inside."""
-        t = self.training_
-        return {"config": self.settings(), "ids": self.ids_, "lookback": self.lookback_, "windows": self.windows_,
-                "width": self.width_.tolist(), "batch_size": self.batch_size_, "history": t.history,
-                "epoch_seconds": t.epoch_seconds, "train_seconds": t.seconds, "device": t.device}
+        groups = [{"period": g.period, "lookback": g.lookback, "ids": g.ids, "windows": g.windows, "width": g.width.tolist(),
+                   "history": g.training.history, "epoch_seconds": g.training.epoch_seconds, "train_seconds": g.training.seconds,
+                   "device": g.training.device} for g in self.groups_]
+        return {"config": self.settings(), "ids": self.ids_, "batch_size": self.batch_size_, "groups": groups}
 
     @classmethod
     def restore(cls, state: dict, network, series: dict[str, pd.Series]) -> "GlobalLSTM":
         """A fitted global LSTM again, from its state, its network and the training parts of its series."""
         model = cls(**state["config"])
-        model.model_, model.ids_, model.lookback_ = network, [str(i) for i in state["ids"]], int(state["lookback"])
-        model.windows_, model.batch_size_ = int(state["windows"]), state.get("batch_size")
-        model.width_ = np.asarray(state["width"], dtype=float)
-        model.training_ = Training(history=state["history"], epoch_seconds=float(state["epoch_seconds"]),
-                                   seconds=float(state["train_seconds"]), device=state["device"])
+        model.ids_, model.batch_size_ = [str(i) for i in state["ids"]], state.get("batch_size")
+        # Batches saved before the base season was chosen per series hold one group's fields at the top.
+        saved = state.get("groups") or [{**state, "period": model.season}]
+        model.groups_ = []
+        for part in saved:
+            g = Group(int(part["period"]), int(part["lookback"]), [str(i) for i in part["ids"]], windows=int(part["windows"]),
+                      width=np.asarray(part["width"], dtype=float),
+                      training=Training(history=part["history"], epoch_seconds=float(part["epoch_seconds"]),
+                                        seconds=float(part["train_seconds"]), device=part["device"]))
+            g.network = network if len(saved) == 1 else network.get_layer(g.name)
+            model.groups_.append(g)
         model.series_ = {sid: series[sid] for sid in model.ids_}
         return model
 
     def describe(self) -> str:
-        fields = dict(units=self.units, embedding=self.embedding, lookback=self.lookback_, series=len(self.ids_),
-                      windows=self.windows_, epochs=self.training_.epochs_run, seconds=self.training_.epoch_seconds,
-                      device=self.training_.device)
+        t = self.training_
+        fields = dict(units=self.units, series=len(self.ids_), windows=sum(g.windows for g in self.groups_), epochs=t.epochs_run,
+                      seconds=t.epoch_seconds, device=t.device)
+        bases = None
+        for g in self.groups_:
+            part = Text("{count} series on {base} (lookback {lookback})", count=len(g.ids), base=base_words(g.period), lookback=g.lookback)
+            bases = part if bases is None else Text("{first}; {then}", first=bases, then=part)
         if self.embedding:
-            return Text("global LSTM 1×{units}, series embedding {embedding}, lookback {lookback}, {series} series, {windows:,} "
-                        "windows, {epochs} epochs, {seconds:.2f} s/epoch on {device}", **fields)
-        return Text("global LSTM 1×{units}, lookback {lookback}, {series} series, {windows:,} windows, {epochs} epochs, "
-                    "{seconds:.2f} s/epoch on {device}", **fields)
+            return Text("global LSTM 1×{units}, series embedding {embedding}, {series} series, {windows:,} windows, {epochs} "
+                        "epochs, {seconds:.2f} s/epoch on {device}; base forecast: {bases}", embedding=self.embedding, bases=bases, **fields)
+        return Text("global LSTM 1×{units}, {series} series, {windows:,} windows, {epochs} epochs, {seconds:.2f} s/epoch on "
+                    "{device}; base forecast: {bases}", bases=bases, **fields)
 
 
 class SeriesView:
     """The trained global network seen from one of its series: what Inside the LSTM reads (core.lens.probes).
 
-    The network is the one that made every series' forecast; only the windows are this series'. A window is
+    The network is the one that made this series' forecast (its group's: the series whose base forecast repeats the
+    same season share one); only the windows are this series'. A window is
     shifted by its last value and divided by its own spread before the network reads it, and the network's
     output is mapped back with the same two numbers onto the window's base forecast.
     """
@@ -215,16 +294,17 @@ class SeriesView:
     def __init__(self, model: GlobalLSTM, sid: str):
         if sid not in model.ids_:
             raise DataError(Text("Series '{sid}' was not among the series this global LSTM was trained on.", sid=str(sid)[:40]))
-        self.model, self.sid, self.code = model, sid, model.ids_.index(sid)
-        self.lookback_, self.horizon, self.training_ = model.lookback_, model.horizon, model.training_
+        self.model, self.sid, self.group = model, sid, model.group_of(sid)
+        self.code = self.group.ids.index(sid)
+        self.lookback_, self.horizon, self.training_ = self.group.lookback, model.horizon, self.group.training
         values = as_panel(model.series_)[sid].to_numpy(dtype=float)
-        period = model.season if 1 < model.season <= model.lookback_ else 1
+        period = self.group.period if 1 < self.group.period <= self.lookback_ else 1
         # What the probes read of a scaling: the series' spread (to size nudges) and one input channel per window.
         self.scaling_ = Scaling(mean=float(np.mean(values)), scale=float(np.std(values)) or 1.0, cov_mean=np.zeros(0),
                                 cov_scale=np.ones(0), period=period, per_window=True, level_channel=False)
 
     def network(self):
-        return self.model.model_
+        return self.group.network
 
     def network_inputs(self, x: np.ndarray):
         """The network's inputs for prepared windows of this series (with its code, when the network learned one)."""
@@ -234,10 +314,10 @@ class SeriesView:
         """Every window of ``lookback`` steps, scaled as the global network reads it."""
         windows = sliding_window_view(np.asarray(values, dtype=float), self.lookback_)
         x, _, scale = normalise(windows)
-        return Prepared(x, seasonal_base(windows, self.model.season, self.horizon), scale)
+        return Prepared(x, seasonal_base(windows, self.group.period, self.horizon), scale)
 
     def forecast_window(self, prepared: Prepared) -> np.ndarray:
-        return prepared.to_values(predict_network(self.model.model_, self.network_inputs(prepared.x), self.training_.device))
+        return prepared.to_values(predict_network(self.group.network, self.network_inputs(prepared.x), self.training_.device))
 
     def forecast_after(self, series: pd.Series, horizon: int) -> Forecast:
         """The batch's network forecasting ``horizon`` steps past the end of ``series`` (this series, all of it), with the
@@ -247,7 +327,7 @@ class SeriesView:
         last = _padded(series.to_numpy(dtype=float), self.lookback_)[-self.lookback_:]
         prepared = self.prepare(last)
         mean = self.forecast_window(prepared)[0, :horizon]
-        half = self.model.width_[:horizon] * prepared.spread[0]
+        half = self.group.width[:horizon] * prepared.spread[0]
         return Forecast(future_index(series, horizon), mean, mean - half, mean + half, self.model.name, self.model.level)
 
     def output_recipe(self) -> str:
