@@ -41,6 +41,7 @@ def test_candidates_follow_the_frequency_and_fit_a_window():
     assert base_candidates(24, "h", 300) == (24,)          # a week must be seen twice
     assert base_candidates(48, "30min", 2000) == (48, 336)
     assert base_candidates(7, "D", 2000) == (7,)           # a year is longer than any window
-    assert base_candidates(1, "W-SUN", 200) == (1, 52)
+    assert base_candidates(1, "W-SUN", 200) == (1,)        # no season, no longer cycle made of it
+    assert base_candidates(5, "D", 2000) == (5,)           # a week of 7 days is not made of 5-day seasons
     assert base_candidates(12, "MS", 200) == (12,)
     assert base_candidates(12, STEPS, 500) == (12,)        # without dates no cycle is assumed

@@ -17,10 +17,12 @@ LONGEST = 336        # no candidate longer than the longest window a network rea
 
 
 def base_candidates(season: int, freq: str | None, length: int) -> tuple[int, ...]:
-    """The season and the frequency's longer cycles that fit in a window and in ``length`` points (season first).
-    Without dates (steps) nothing says which cycles exist: the season alone."""
-    longer = season_candidates(freq, length) if freq and freq != STEPS else ()
-    return (int(season), *sorted(int(c) for c in set(longer) if season < c <= LONGEST))
+    """The season, then the frequency's longer cycles made of whole seasons (a week of 7 days) that fit in a window
+    and in ``length`` points. Without dates (steps) nothing says which cycles exist, and without a season (1) no
+    longer cycle is made of it: the season alone. A year of weeks is not whole (52.18): offered on M4 Weekly beside the
+    last value, it scored worse in two seeds (OWA 0.773 and 0.776 against 0.755 and 0.752)."""
+    longer = season_candidates(freq, length) if freq and freq != STEPS and season > 1 else ()
+    return (int(season), *sorted(int(c) for c in set(longer) if season < c <= LONGEST and c % season == 0))
 
 
 def naive_error(values: np.ndarray, period: int, horizon: int, folds: int = FOLDS) -> float:
