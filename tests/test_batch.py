@@ -171,11 +171,15 @@ def test_global_lstm_windows_are_scale_free():
 
     rng = np.random.default_rng(3)
     w = rng.normal(size=(5, 24))
-    a, _, _ = normalise(w)
-    b, _, scale = normalise(1000 * w + 50)
-    np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+    for lag in (1, 12):
+        a, _, _ = normalise(w, lag)
+        b, _, scale = normalise(1000 * w + 50, lag)
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
     flat = normalise(np.full((1, 24), 7.0))[2]
     assert flat[0] == 7.0  # a flat window is scaled by its level, never divided by zero
+    # the geometric mean of the spread (1) and the mean change over the lag: 2 a step; none over 2 steps (the spread)
+    np.testing.assert_allclose(normalise(np.array([[0.0, 2, 0, 2]]), 1)[2], [np.sqrt(2)])
+    np.testing.assert_allclose(normalise(np.array([[0.0, 2, 0, 2]]), 2)[2], [1.0])
     np.testing.assert_array_equal(seasonal_base(np.arange(24.0)[None], 12, 15)[0], np.r_[np.arange(12.0, 24), np.arange(12.0, 15)])
 
 
