@@ -157,7 +157,7 @@ def test_the_global_lstm_gives_each_series_the_base_season_it_follows(tmp_path):
     assert {g.period: sorted(g.ids) for g in model.groups_} == {24: ["d3", "d4", "d5"], 168: ["w0", "w1", "w2"]}
     assert [g.lookback for g in model.groups_] == [96, 168]
     assert set(result.metrics.loc[result.metrics["model"] == "Global LSTM", "unique_id"]) == {"d3", "d4", "d5", "w0", "w1", "w2"}
-    assert "3 series on its last 168 values" in result.notes[0]
+    assert "its last 168 values (one season) repeated for 3 series (lookback 168)" in result.notes[0]
     again = load_batch(save_batch(result, tmp_path), tmp_path)
     assert [g.period for g in again.models["global_lstm"].groups_] == [24, 168]
     for sid in ("w1", "d4"):  # the reopened batch's networks give the saved forecasts; the replay equals Keras

@@ -278,7 +278,7 @@ class GlobalLSTM(Forecaster):
                       seconds=t.epoch_seconds, device=t.device)
         bases = None
         for g in self.groups_:
-            part = Text("{count} series on {base} (lookback {lookback})", count=len(g.ids), base=base_words(g.period), lookback=g.lookback)
+            part = Text("{base} for {count} series (lookback {lookback})", count=len(g.ids), base=base_words(g.period), lookback=g.lookback)
             bases = part if bases is None else Text("{first}; {then}", first=bases, then=part)
         if self.embedding:
             return Text("global LSTM 1×{units}, series embedding {embedding}, {series} series, {windows:,} windows, {epochs} "
