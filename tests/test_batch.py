@@ -166,6 +166,26 @@ def test_the_global_lstm_gives_each_series_the_base_season_it_follows(tmp_path):
     assert [(g.period, len(g.ids)) for g in off.models["global_lstm"].groups_] == [(24, 6)]
 
 
+def test_a_batch_saved_before_bases_were_chosen_still_opens(tmp_path):
+    """A global LSTM saved with one network and its fields at the top of its state (before the base season was
+    chosen per series) is restored as one group with the batch's season, giving the same forecasts."""
+    from core.models.global_lstm import GlobalLSTM
+    from core.models.keras_training import load_network, save_network
+
+    frame = synthetic_panel(n_series=3)
+    panel = {sid: pd.Series(part["y"].to_numpy(), index=pd.DatetimeIndex(part["ds"], freq="h"), name=sid) for sid, part in frame.groupby("unique_id")}
+    model = GlobalLSTM(horizon=12, season=12, epochs=1, units=8, choose_base=False).fit(panel)
+    group = model.state()["groups"][0]
+    old = {"config": {k: v for k, v in model.settings().items() if k != "choose_base"}, "ids": model.ids_, "batch_size": model.batch_size_,
+           **{k: group[k] for k in ("lookback", "windows", "width", "history", "epoch_seconds", "train_seconds", "device")}}
+    save_network(model.network(), tmp_path / "old.keras")
+    again = GlobalLSTM.restore(old, load_network(tmp_path / "old.keras"), panel)
+    assert [(g.period, g.lookback, g.ids) for g in again.groups_] == [(12, model.groups_[0].lookback, model.ids_)]
+    before, after = model.predict(12), again.predict(12)
+    for sid in panel:
+        np.testing.assert_allclose(after[sid].mean, before[sid].mean, rtol=1e-6)
+
+
 def test_global_lstm_windows_are_scale_free():
     from core.models.global_lstm import normalise, seasonal_base
 
