@@ -158,6 +158,8 @@ def test_the_global_lstm_gives_each_series_the_base_season_it_follows(tmp_path):
     assert [g.lookback for g in model.groups_] == [96, 168]
     assert set(result.metrics.loc[result.metrics["model"] == "Global LSTM", "unique_id"]) == {"d3", "d4", "d5", "w0", "w1", "w2"}
     assert "its last 168 values (one season) repeated for 3 series (lookback 168)" in result.notes[0]
+    assert model.base_note("w0").startswith("Base forecast for w0: its last 168 values (one season) repeated, of the cycles")
+    assert "3 of the batch's 6 series share it" in model.base_note("d3") and "its last 24 values" in model.base_note("d3")
     again = load_batch(save_batch(result, tmp_path), tmp_path)
     assert [g.period for g in again.models["global_lstm"].groups_] == [24, 168]
     for sid in ("w1", "d4"):  # the reopened batch's networks give the saved forecasts; the replay equals Keras

@@ -76,6 +76,9 @@ def show_result(result):
     if can_look:
         st.caption(_("Click a date on the chart to look inside the {model} on {series} at the window ending on it.").format(
             model=plain(_(label(GLOBAL_LSTM))), series=plain(sid)))
+        base = result.models[GLOBAL_LSTM].base_note(sid)
+        if base:
+            st.caption(plain(tr(base)))
     look_inside(result, sid, picked)
 
     d1, d2, d3 = st.columns(3)

@@ -23,7 +23,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from core.errors import DataError
 from core.i18n import Text
-from core.models.base_season import base_candidates, choose_period
+from core.models.base_season import FOLDS, base_candidates, choose_period
 from core.models.base import Forecast, Forecaster, check_horizon, future_index
 from core.models.keras_training import Training, conformal_width, cosine_decay, keras_module, predict_network, train_network
 from core.models.windows import Prepared, Scaling, base_words, default_lookback, seasonal_base
@@ -208,6 +208,15 @@ class GlobalLSTM(Forecaster):
     # ------------------------------------------------------------------ read
     def group_of(self, sid: str) -> Group:
         return next(g for g in self.groups_ if sid in g.ids)
+
+    def base_note(self, sid: str) -> Text | None:
+        """Which base this series' forecast corrects, and why, when the batch's series were given different ones."""
+        if len(self.groups_) < 2 or sid not in self.ids_:
+            return None
+        g = self.group_of(sid)
+        return Text("Base forecast for {series}: {base}, of the cycles its frequency offers the one whose seasonal naive forecast "
+                    "the last {folds} horizons of its training part better; {count} of the batch's {total} series share it and "
+                    "its network.", series=sid, base=base_words(g.period), folds=FOLDS, count=len(g.ids), total=len(self.ids_))
 
     @property
     def training_(self) -> Training:
