@@ -150,6 +150,7 @@ def hourly_panel(n_weekly=3, n_daily=3, weeks=6, seed=2):
 def test_the_global_lstm_gives_each_series_the_base_season_it_follows(tmp_path):
     """Hourly series lower on weekends get a base forecast of last week, the others of yesterday: one network per base,
     each series forecast, saved and reopened, and looked inside, by its own group's network."""
+    from core.models.base_season import choose_period
     from core.runs.batches import load_batch, save_batch
 
     result = run_batch(hourly_panel(), [ModelSpec("snaive"), ModelSpec("global_lstm", {"epochs": 3, "units": 8})], horizon=12, season=24)
@@ -164,6 +165,14 @@ def test_the_global_lstm_gives_each_series_the_base_season_it_follows(tmp_path):
     assert [g.period for g in again.models["global_lstm"].groups_] == [24, 168]
     for sid in ("w1", "d4"):  # the reopened batch's networks give the saved forecasts; the replay equals Keras
         looked_inside_the_global_network(again, sid)
+    # a series lower on weekends whose training part is too short to train a week's network on its own (188 points:
+    # its seasonal naives would pick the week) keeps the day, and is forecast with the others
+    weekly = hourly_panel(n_weekly=1, n_daily=0)
+    weekly = weekly[weekly["unique_id"] == "w0"].head(900).tail(200)
+    assert choose_period(weekly["y"].to_numpy()[:-12], (24, 168), 12) == 168
+    few = run_batch(pd.concat([weekly, hourly_panel(n_weekly=0, n_daily=3, seed=5)]), [ModelSpec("global_lstm", {"epochs": 1, "units": 8})],
+                    horizon=12, season=24)
+    assert [(g.period, len(g.ids)) for g in few.models["global_lstm"].groups_] == [(24, 4)] and (few.metrics["error"] == "").all()
     off = run_batch(hourly_panel(), [ModelSpec("global_lstm", {"epochs": 1, "units": 8, "choose_base": False})], horizon=12, season=24)
     assert [(g.period, len(g.ids)) for g in off.models["global_lstm"].groups_] == [(24, 6)]
 

@@ -154,7 +154,12 @@ class GlobalLSTM(Forecaster):
         first = next(iter(panel.values()))
         freq = getattr(first.index, "freqstr", None) if isinstance(first.index, pd.DatetimeIndex) else None
         candidates = base_candidates(self.season, freq, max(len(s) for s in panel.values())) if self.choose_base else (self.season,)
-        chosen = {sid: choose_period(s.to_numpy(dtype=float), candidates, self.horizon) for sid, s in panel.items()}
+        # A longer cycle only for series long enough to give 10 training windows of its lookback on their own, so that
+        # every group can train whichever series choose it (shorter ones keep the season, padded if need be).
+        held = self.horizon + (VALIDATION_WINDOWS - 1) * max(1, self.horizon // 4)
+        fits = {c: max(lookback, c) + self.horizon + held + 9 for c in candidates}
+        chosen = {sid: choose_period(s.to_numpy(dtype=float), tuple(c for c in candidates if c == self.season or len(s) >= fits[c]),
+                                     self.horizon) for sid, s in panel.items()}
         return [Group(period, max(lookback, period), [sid for sid in panel if chosen[sid] == period])
                 for period in candidates if period in chosen.values()]
 
