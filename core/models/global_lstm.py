@@ -46,10 +46,15 @@ def window_scale(windows: np.ndarray, lag: int = 1) -> np.ndarray:
     level = np.abs(windows).mean(axis=-1)
     flat = spread <= 1e-8 * (level + 1.0)
     spread = np.where(flat, np.where(level > 0, level, 1.0), spread)
-    lag = lag if 0 < lag < windows.shape[-1] else 1
+    lag = change_lag(lag, windows.shape[-1])
     change = np.abs(windows[..., lag:] - windows[..., :-lag]).mean(axis=-1) if windows.shape[-1] > 1 else spread
     change = np.where(change > 1e-3 * spread, change, spread)
     return np.sqrt(spread * change)
+
+
+def change_lag(season: int, lookback: int) -> int:
+    """The steps a window's mean change is taken over: the season when the window is longer than it, else 1."""
+    return season if 0 < season < lookback else 1
 
 
 def normalise(windows: np.ndarray, lag: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -65,6 +70,11 @@ def global_lookback(season: int, horizon: int) -> int:
     if season > 1:
         return min(max(default_lookback(season, horizon, 10 ** 6), 4 * season), 336)
     return min(max(4 * horizon, 48), 336)
+
+
+def held_out(horizon: int) -> int:
+    """The steps at a series' end that only validation windows forecast: a horizon, then a quarter-horizon apart."""
+    return horizon + (VALIDATION_WINDOWS - 1) * max(1, horizon // 4)
 
 
 def _padded(values: np.ndarray, length: int) -> np.ndarray:
@@ -116,8 +126,7 @@ class GlobalLSTM(Forecaster):
         validation future begins.
         """
         L, H = lookback, self.horizon
-        step = max(1, H // 4)
-        cut = H + (VALIDATION_WINDOWS - 1) * step
+        step, cut = max(1, H // 4), held_out(H)
         values = _padded(values, L + cut + 1)
         n = len(values)
         val_ends = [n - j * step for j in range(VALIDATION_WINDOWS)]
@@ -156,8 +165,7 @@ class GlobalLSTM(Forecaster):
         candidates = base_candidates(self.season, freq, max(len(s) for s in panel.values())) if self.choose_base else (self.season,)
         # A longer cycle only for series long enough to give 10 training windows of its lookback on their own, so that
         # every group can train whichever series choose it (shorter ones keep the season, padded if need be).
-        held = self.horizon + (VALIDATION_WINDOWS - 1) * max(1, self.horizon // 4)
-        fits = {c: max(lookback, c) + self.horizon + held + 9 for c in candidates}
+        fits = {c: max(lookback, c) + self.horizon + held_out(self.horizon) + 9 for c in candidates}
         chosen = {sid: choose_period(s.to_numpy(dtype=float), tuple(c for c in candidates if c == self.season or len(s) >= fits[c]),
                                      self.horizon) for sid, s in panel.items()}
         return [Group(period, max(lookback, period), [sid for sid in panel if chosen[sid] == period])
@@ -323,7 +331,7 @@ class SeriesView:
         self.code = self.group.ids.index(sid)
         self.lookback_, self.horizon, self.training_ = self.group.lookback, model.horizon, self.group.training
         values = as_panel(model.series_)[sid].to_numpy(dtype=float)
-        period = self.group.period if 1 < self.group.period <= self.lookback_ else 1
+        period = self.group.period  # a group's lookback always holds its period
         # What the probes read of a scaling: the series' spread (to size nudges) and one input channel per window.
         self.scaling_ = Scaling(mean=float(np.mean(values)), scale=float(np.std(values)) or 1.0, cov_mean=np.zeros(0),
                                 cov_scale=np.ones(0), period=period, per_window=True, level_channel=False)
@@ -356,7 +364,7 @@ class SeriesView:
         return Forecast(future_index(series, horizon), mean, mean - half, mean + half, self.model.name, self.model.level)
 
     def output_recipe(self) -> str:
-        base, lag = base_words(self.scaling_.period), self.model.season if 0 < self.model.season < self.lookback_ else 1
+        base, lag = base_words(self.scaling_.period), change_lag(self.model.season, self.lookback_)
         if self.model.embedding:
             return Text("forecast = the window's base forecast ({base}) + network output × the window's own scale; the network "
                         "reads the window shifted by its last value and divided by that scale (the geometric mean of its spread "

@@ -45,8 +45,9 @@ def save_batch(result: BatchResult, root: Path | None = None, owner: str = LOCAL
     history.to_parquet(tmp / "history.parquet", index=False)
     networks = {}
     for key, model in result.models.items():  # the trained panel networks, so a reopened batch can still be looked inside
-        if hasattr(model, "state") and model.network() is not None:
-            save_network(model.network(), tmp / f"{key}.keras")
+        network = model.network() if hasattr(model, "state") else None  # built once: a global LSTM's groups make one model
+        if network is not None:
+            save_network(network, tmp / f"{key}.keras")
             networks[key] = model.state()
     meta = {"seconds": result.seconds, "horizon": result.horizon, "season": result.season, "level": result.level, "networks": networks,
             "scheduler": result.scheduler, "notes": result.notes, "order": list(result.history), "score_season": result.score_season,
