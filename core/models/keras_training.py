@@ -130,7 +130,8 @@ def train_network(build, inputs, targets, validation, *, epochs: int, patience: 
     started = time.perf_counter()
     with keras.device(device):
         network = build()
-        run_epochs(network, inputs, targets, epochs=epochs, batch_size=batch_size, seed=seed, callbacks=[validate, report, stop])
+        network.fit(inputs, targets, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=0,
+                    callbacks=[validate, report, stop])
         if not np.all(np.isfinite(report.history["loss"])):
             raise DataError(Text("{label} training diverged (the loss became NaN or infinite). Lower the learning rate or "
                                  "log-transform the series.", label=label))
@@ -138,34 +139,6 @@ def train_network(build, inputs, targets, validation, *, epochs: int, patience: 
     training = Training(history=report.history, seconds=time.perf_counter() - started, device=device,
                         epoch_seconds=float(np.median(report.seconds)) if report.seconds else float("nan"))
     return network, predicted, training
-
-
-def run_epochs(network, inputs, targets, *, epochs: int, batch_size: int, seed: int, callbacks) -> None:
-    """Keras' ``fit`` without its data pipeline: every epoch feeds the rows in one random order drawn from ``seed`` (NumPy,
-    so every backend sees the same order) to ``train_on_batch``, and calls the epoch callbacks with the epoch's loss: the
-    batches' losses weighted by their rows, as Keras' own. Batch hooks are not called: no callback here uses them.
-
-    On TensorFlow ``fit`` sliced the arrays through a ``tf.data`` pipeline made anew every epoch, a quarter of an epoch's
-    time on the electricity sample. Its seeded shuffle gave the same order every epoch, and that order is kept: a new
-    order each epoch forecast worse there (BENCHMARKS.md)."""
-    keras = keras_module()
-    hooks = keras.callbacks.CallbackList(callbacks, add_history=False, add_progbar=False, model=network, epochs=epochs, verbose=0)
-    parts = list(inputs) if isinstance(inputs, (list, tuple)) else None
-    rows = len(targets)
-    shuffled = np.random.default_rng(int(seed)).permutation(rows)
-    network.stop_training = False
-    hooks.on_train_begin()
-    for epoch in range(epochs):
-        hooks.on_epoch_begin(epoch)
-        total = 0.0
-        for start in range(0, rows, batch_size):
-            rows_in = shuffled[start:start + batch_size]
-            batch = [x[rows_in] for x in parts] if parts is not None else inputs[rows_in]
-            total += float(network.train_on_batch(batch, targets[rows_in], return_dict=True)["loss"]) * len(rows_in)
-        hooks.on_epoch_end(epoch, {"loss": total / rows})
-        if network.stop_training:
-            break
-    hooks.on_train_end()
 
 
 def cosine_decay(learning_rate: float, steps: int):
