@@ -82,7 +82,7 @@ def main(argv=None):
             charts = {"plain": ([], []), "ours": ([], [])}  # (first opens, second opens) per app
             titles, starts = [], []  # our Data page's title at each server's first page; our server's starts
             for __ in range(max(1, args.rounds)):
-                proc, results["plain start"] = _serve(plain, _free_port())
+                proc, __ = _serve(plain, _free_port())
                 for opens in charts["plain"]:
                     page = browser.new_page(viewport=VIEWPORT)
                     opens.append(_open(f"http://127.0.0.1:{proc.args[6]}", ".js-plotly-plot", page))
@@ -92,13 +92,13 @@ def main(argv=None):
                 started = time.perf_counter()
                 proc, url = start_server(tmp)
                 starts.append(time.perf_counter() - started)
-                for opens in charts["ours"]:
+                for which, opens in enumerate(charts["ours"]):
                     page = browser.new_page(viewport=VIEWPORT)
                     started = time.perf_counter()
                     title = _open(url, "h1", page)
                     page.locator(".js-plotly-plot").first.wait_for(timeout=180_000)
                     opens.append(time.perf_counter() - started)
-                    if opens is charts["ours"][0]:
+                    if which == 0:  # the server's first page
                         titles.append(title)
                     page.close()
                 proc.terminate()
