@@ -66,34 +66,10 @@ def test_cleaning_report_lists_filled_gaps():
     assert any("59 missing value\\(s\\) in 'co2\\_ppm' filled by linear interpolation" in t for t in texts)
 
 
-def open_cleaning_options(at: AppTest) -> AppTest:
-    at.session_state["cleaning_open"] = True
-    at.run()
-    assert not at.exception
-    return at
-
-
-def test_cleaning_options_are_drawn_when_opened_and_kept_when_closed():
-    at = open_app()
-    assert not at.text_input and not at.checkbox  # closed on arrival: its seven widgets are not drawn
-    open_cleaning_options(at)
-    assert [s.label for s in at.selectbox][-4:] == ["Duplicate timestamps", "Off-grid timestamps", "Gaps", "Decimal mark"]
-    at.checkbox(key="log_transform").check().run()
-    at.selectbox(key="fill.en").set_value("ffill").run()
-    assert at.session_state["dataset"].settings["log"] is True
-    at.session_state["cleaning_open"] = False
-    at.run()
-    assert not at.exception and not at.checkbox
-    settings = at.session_state["dataset"].settings
-    assert settings["log"] is True and settings["fill"] == "ffill"  # closing the options changed nothing
-    open_cleaning_options(at)
-    assert at.checkbox(key="log_transform").value is True and at.selectbox(key="fill.en").value == "ffill"
-
-
 def test_bad_frequency_shows_an_error_and_keeps_the_series():
-    at = open_cleaning_options(open_app())
+    at = open_app()
     before = at.session_state["dataset"]
-    at.text_input(key="frequency").set_value("fortnightly-ish").run()
+    at.text_input[0].set_value("fortnightly-ish").run()
     assert not at.exception
     assert "'fortnightly-ish' is not a frequency this app knows" in shown(at.error[0])
     assert at.session_state["dataset"] is before

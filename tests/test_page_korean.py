@@ -149,9 +149,6 @@ def test_every_page_in_korean_shows_no_english_sentence():
     check_korean(at, AIRLINE, "Data")
 
     # An error a user causes is in Korean too, and the series stays loaded.
-    at.session_state["cleaning_open"] = True
-    at.run()
-    check_korean(at, AIRLINE, "Data with its cleaning options")
     at.text_input(key="frequency").set_value("xyz").run()
     assert "빈도가 아닙니다" in at.error[0].value
     check_korean(at, AIRLINE | {"xyz"}, "Data with an error")
