@@ -114,9 +114,11 @@ class Training:
 
 def train_network(build, inputs, targets, validation, *, epochs: int, patience: int, batch_size: int, seed: int = 0,
                   device: str | None = None, warm_up: int = 0, label: str = "LSTM", on_progress=no_progress, on_epoch=None,
-                  predict_validation: bool = True):
+                  predict_validation: bool = True, epoch_loop: bool = False):
     """Seed, build (``build()`` returns a compiled network), fit with early stopping on the validation loss
-    (best weights restored, not before ``warm_up`` epochs), refuse a diverged fit.
+    (best weights restored, not before ``warm_up`` epochs), refuse a diverged fit. With ``epoch_loop`` the epochs run
+    through ``run_epochs`` instead of Keras' ``fit``: the same arithmetic on the seed's order, without a data pipeline
+    made every epoch (the per-series LSTM's long fits; the global LSTM keeps ``fit``, BENCHMARKS.md).
     Returns the network, its predictions for the validation inputs (None without ``predict_validation``) and a Training."""
     keras = keras_module()
     seed_everything(keras, seed)
@@ -130,8 +132,11 @@ def train_network(build, inputs, targets, validation, *, epochs: int, patience: 
     started = time.perf_counter()
     with keras.device(device):
         network = build()
-        network.fit(inputs, targets, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=0,
-                    callbacks=[validate, report, stop])
+        callbacks = [validate, report, stop]
+        if epoch_loop:
+            run_epochs(network, inputs, targets, epochs=epochs, batch_size=batch_size, seed=seed, callbacks=callbacks)
+        else:
+            network.fit(inputs, targets, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=0, callbacks=callbacks)
         if not np.all(np.isfinite(report.history["loss"])):
             raise DataError(Text("{label} training diverged (the loss became NaN or infinite). Lower the learning rate or "
                                  "log-transform the series.", label=label))
@@ -139,6 +144,34 @@ def train_network(build, inputs, targets, validation, *, epochs: int, patience: 
     training = Training(history=report.history, seconds=time.perf_counter() - started, device=device,
                         epoch_seconds=float(np.median(report.seconds)) if report.seconds else float("nan"))
     return network, predicted, training
+
+
+def run_epochs(network, inputs, targets, *, epochs: int, batch_size: int, seed: int, callbacks) -> None:
+    """Keras' ``fit`` without its data pipeline: every epoch feeds the rows in one random order drawn from ``seed`` (NumPy,
+    so every backend sees the same order) to ``train_on_batch``, and calls the epoch callbacks with the epoch's loss: the
+    batches' losses weighted by their rows, as Keras' own. Batch hooks are not called: no callback here uses them.
+
+    On TensorFlow ``fit`` slices the arrays through a ``tf.data`` pipeline made anew every epoch: a third of an epoch's
+    time on the electricity sample on a 2-core AMD EPYC, a fifth on an earlier machine. Its seeded shuffle gives the same
+    order every epoch, and that rule is kept: a new order each epoch forecast worse there (BENCHMARKS.md)."""
+    keras = keras_module()
+    hooks = keras.callbacks.CallbackList(callbacks, add_history=False, add_progbar=False, model=network, epochs=epochs, verbose=0)
+    parts = list(inputs) if isinstance(inputs, (list, tuple)) else None
+    rows = len(targets)
+    shuffled = np.random.default_rng(int(seed)).permutation(rows)
+    network.stop_training = False
+    hooks.on_train_begin()
+    for epoch in range(epochs):
+        hooks.on_epoch_begin(epoch)
+        total = 0.0
+        for start in range(0, rows, batch_size):
+            rows_in = shuffled[start:start + batch_size]
+            batch = [x[rows_in] for x in parts] if parts is not None else inputs[rows_in]
+            total += float(network.train_on_batch(batch, targets[rows_in], return_dict=True)["loss"]) * len(rows_in)
+        hooks.on_epoch_end(epoch, {"loss": total / rows})
+        if network.stop_training:
+            break
+    hooks.on_train_end()
 
 
 def cosine_decay(learning_rate: float, steps: int):

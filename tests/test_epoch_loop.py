@@ -1,0 +1,79 @@
+"""The per-series LSTM's long fits (trained on stretches) run through our own epoch loop
+(core.models.keras_training.run_epochs), not Keras' ``fit``: it must train exactly as ``fit`` does on the same rows in the
+same order, with one order drawn from the seed for every epoch, report Keras' own epoch loss, and honour the callbacks
+that stop training and restore the best weights."""
+import numpy as np
+import pytest
+
+from core.models.keras_training import keras_module, run_epochs, seed_everything, train_network
+from tests.test_validation_loss import data, small_network
+
+
+def Losses(keras):
+    """A callback keeping each epoch's logged loss."""
+
+    class Keep(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.losses = []
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.losses.append(float(logs["loss"]))
+
+    return Keep()
+
+
+def fresh(keras, seed=0):
+    seed_everything(keras, seed)
+    return small_network(keras)
+
+
+@pytest.mark.parametrize("rows,batch_size,seed", [(64, 16, 0), (101, 32, 3), (37, 37, 7), (50, 8, 11)])
+def test_each_epoch_matches_keras_fit_on_the_rows_in_the_seeds_order(rows, batch_size, seed):
+    keras = keras_module()
+    x, y = data(rows, seed)
+    order = np.random.default_rng(seed).permutation(rows)  # the order run_epochs documents: drawn once from the seed
+    reference, kept_reference = fresh(keras), Losses(keras)
+    reference.fit(x[order], y[order], epochs=3, batch_size=batch_size, shuffle=False, verbose=0, callbacks=[kept_reference])
+    ours, kept_ours = fresh(keras), Losses(keras)
+    run_epochs(ours, x, y, epochs=3, batch_size=batch_size, seed=seed, callbacks=[kept_ours])
+    for a, b in zip(reference.get_weights(), ours.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(kept_ours.losses, kept_reference.losses, rtol=1e-5)
+
+
+def test_the_same_seed_trains_the_same_network_and_another_seed_another_order():
+    keras = keras_module()
+    x, y = data(90, 4)
+    weights = []
+    for seed in (5, 5, 6):
+        network = fresh(keras)  # same initial weights each time: only the rows' order follows the seed
+        run_epochs(network, x, y, epochs=2, batch_size=16, seed=seed, callbacks=[])
+        weights.append(network.get_weights())
+    assert all(np.array_equal(a, b) for a, b in zip(weights[0], weights[1]))
+    assert not all(np.allclose(a, b) for a, b in zip(weights[0], weights[2]))
+
+
+def test_a_callback_that_stops_training_ends_the_loop_after_that_epoch():
+    keras = keras_module()
+    x, y = data(40, 2)
+
+    class StopAfterTwo(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 1:
+                self.model.stop_training = True
+
+    kept = Losses(keras)
+    run_epochs(fresh(keras), x, y, epochs=10, batch_size=8, seed=0, callbacks=[StopAfterTwo(), kept])
+    assert len(kept.losses) == 2
+
+
+def test_training_through_the_loop_reports_every_epoch_and_restores_the_best():
+    keras = keras_module()
+    x, y = data(160, 8)
+    xv, yv = data(40, 9)
+    __, predicted, training = train_network(lambda: small_network(keras), x, y, (xv, yv), epochs=15, patience=4,
+                                            batch_size=24, seed=2, epoch_loop=True)
+    assert len(training.history["loss"]) == len(training.history["val_loss"]) == training.epochs_run
+    assert training.history["loss"][-1] < training.history["loss"][0]  # it learned
+    assert float(np.mean((predicted - yv) ** 2)) == pytest.approx(min(training.history["val_loss"]), rel=1e-4)
