@@ -1,4 +1,7 @@
-"""make bench: every benchmark side by side, printed and written to BENCHMARKS.md with the machine they ran on.
+"""make bench: every benchmark side by side, printed and written to bench/last_run.md with the machine they ran on.
+
+BENCHMARKS.md is the curated record (each figure with its command, date and machine, and what was tried and not kept);
+a run does not overwrite it: compare bench/last_run.md with it and carry over what changed, with the machine.
 
     python -m bench [--m4-models naive,snaive,naive2,regression,global_lstm] [--skip-m4]
 """
@@ -14,12 +17,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def processor() -> str:
+    """The CPU's model name as the kernel reports it (platform.processor() is often empty or only "x86_64" on Linux)."""
+    with contextlib.suppress(OSError, StopIteration):
+        return next(line for line in open("/proc/cpuinfo") if line.startswith("model name")).split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
+
+
 def machine() -> str:
     memory = ""
     with contextlib.suppress(OSError, ValueError):
         kb = int(next(line for line in open("/proc/meminfo") if line.startswith("MemTotal")).split()[1])
         memory = f", {kb / 2**20:.0f} GiB memory"
-    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores{memory}, Python {platform.python_version()}"
+    return f"{processor()} ({platform.machine()}), {os.cpu_count()} cores{memory}, Python {platform.python_version()}"
 
 
 def main(argv=None) -> int:
@@ -46,9 +56,9 @@ def main(argv=None) -> int:
             run()
         print(f"== {title}\n{buffer.getvalue()}")
         sections.append(f"## {title}\n\n```\n{buffer.getvalue().rstrip()}\n```\n")
-    text = f"# Benchmarks\n\nMachine: {machine()}. Written by `make bench`.\n\n" + "\n".join(sections)
-    (ROOT / "BENCHMARKS.md").write_text(text, encoding="utf-8")
-    print(f"wrote {ROOT / 'BENCHMARKS.md'}")
+    text = f"# Benchmarks: the last full run\n\nMachine: {machine()}. Written by `make bench`.\n\n" + "\n".join(sections)
+    (ROOT / "bench" / "last_run.md").write_text(text, encoding="utf-8")
+    print(f"wrote {ROOT / 'bench' / 'last_run.md'}")
     return 0
 
 
