@@ -13,7 +13,22 @@ def open_batch():
     return at
 
 
-def test_batch_page_runs_the_sample_and_opens_a_series():
+@pytest.fixture
+def short_global_training(monkeypatch):
+    """The global LSTM trained for 3 epochs instead of its default 22: this test follows the page, not the accuracy
+    (tests/test_batch.py trains it in full), and the full training was an eighth of the suite's time on a 2-core CPU."""
+    from core.evaluation import holdout
+    from core.models import GLOBAL_LSTM
+
+    build = holdout.build_model
+
+    def build_short(key, **settings):
+        return build(key, **({"epochs": 3, **settings} if key == GLOBAL_LSTM else settings))
+
+    monkeypatch.setattr(holdout, "build_model", build_short)
+
+
+def test_batch_page_runs_the_sample_and_opens_a_series(short_global_training):
     at = open_batch()
     assert "24 series" in at.caption[1].value
     at.multiselect(key="batch_models.en").set_value(["snaive", "regression", "global_lstm"])
@@ -29,7 +44,7 @@ def test_batch_page_runs_the_sample_and_opens_a_series():
     assert summary.loc["Naive2", "OWA"] == 1.0
     board = at.dataframe[1].value  # the first table is the per-series progress
     assert list(board["model"]) == list(result.summary["model"])
-    assert any("global LSTM 1×64, series embedding 8" in c.value for c in at.caption)
+    assert any("global LSTM 1×64, series embedding 8" in c.value and "3 epochs" in c.value for c in at.caption)
     assert len(at.get("plotly_chart")) == 2  # error distribution and the opened series
     batch_id = at.query_params["batch"]
     at.selectbox(key="batch_series").set_value("H199").run()
