@@ -21,7 +21,7 @@ def processor() -> str:
     """The CPU's model name as the kernel reports it (platform.processor() is often empty or only "x86_64" on Linux)."""
     with contextlib.suppress(OSError, StopIteration):
         return next(line for line in open("/proc/cpuinfo") if line.startswith("model name")).split(":", 1)[1].strip()
-    return platform.processor() or platform.machine()
+    return platform.processor() or "unnamed CPU"
 
 
 def machine() -> str:

@@ -4,8 +4,8 @@
 
 Origin 0 is the Train page's holdout (the sample's last points); origin k ends ``k * gap`` points earlier. Each origin
 fits seasonal naive and the LSTM (the Train page's defaults, updated by ``--settings``) on everything before its test
-part and prints their MASE, the LSTM's fit seconds and what it trained (epochs, seconds an epoch), then the means. The origin tables in BENCHMARKS.md
-(electricity a week apart, CO2 two years apart, US macro a year apart) come from here.
+part and prints their MASE, the LSTM's fit seconds and what it trained (epochs, seconds an epoch), then the means.
+The origin tables in BENCHMARKS.md (electricity a week apart, CO2 two years apart, US macro a year apart) come from here.
 """
 from __future__ import annotations
 
@@ -35,7 +35,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     settings, size, gap = json.loads(args.settings), TEST_SIZES[args.sample], args.gap or GAPS[args.sample]
     dataset = sample_dataset(args.sample)
-    y, covariates, clean = dataset.clean.y, dataset.clean.covariates, dataset.clean
+    clean = dataset.clean
+    y, covariates = clean.y, clean.covariates
     rows = []
     print(f"{args.sample}, LSTM settings {json.dumps(settings)}, {size} points held out at each origin, {gap} apart")
     for origin in range(args.origins):
