@@ -153,25 +153,46 @@ def run_epochs(network, inputs, targets, *, epochs: int, batch_size: int, seed: 
 
     On TensorFlow ``fit`` slices the arrays through a ``tf.data`` pipeline made anew every epoch: a third of an epoch's
     time on the electricity sample on a 2-core AMD EPYC, a fifth on an earlier machine. Its seeded shuffle gives the same
-    order every epoch, and that rule is kept: a new order each epoch forecast worse there (BENCHMARKS.md)."""
+    order every epoch, and that rule is kept: a new order each epoch forecast worse there (BENCHMARKS.md).
+
+    Every batch has the same number of rows (``padded_batch``): a compiled train step is traced anew for each batch shape,
+    and a short last batch cost two more traces (about 2 s of the airline LSTM's 6 s on a 2-core AMD EPYC)."""
     keras = keras_module()
     hooks = keras.callbacks.CallbackList(callbacks, add_history=False, add_progbar=False, model=network, epochs=epochs, verbose=0)
     parts = list(inputs) if isinstance(inputs, (list, tuple)) else None
     rows = len(targets)
     shuffled = np.random.default_rng(int(seed)).permutation(rows)
+    batches = [padded_batch(shuffled, start, min(batch_size, rows), targets.shape[1:-1]) for start in range(0, rows, batch_size)]
+    if not network.optimizer.built:  # built here, not inside the first traced step, which then would be traced twice
+        network.optimizer.build(network.trainable_variables)
     network.stop_training = False
     hooks.on_train_begin()
     for epoch in range(epochs):
         hooks.on_epoch_begin(epoch)
         total = 0.0
-        for start in range(0, rows, batch_size):
-            rows_in = shuffled[start:start + batch_size]
+        for rows_in, weights, real in batches:
             batch = [x[rows_in] for x in parts] if parts is not None else inputs[rows_in]
-            total += float(network.train_on_batch(batch, targets[rows_in], return_dict=True)["loss"]) * len(rows_in)
+            logs = network.train_on_batch(batch, targets[rows_in], sample_weight=weights, return_dict=True)
+            total += float(logs["loss"]) * real
         hooks.on_epoch_end(epoch, {"loss": total / rows})
         if network.stop_training:
             break
     hooks.on_train_end()
+
+
+def padded_batch(order: np.ndarray, start: int, size: int, steps: tuple = ()) -> tuple[np.ndarray, np.ndarray, int]:
+    """(rows, sample weights, real rows) of the batch of ``size`` rows from ``start`` in ``order``. A short last batch is
+    filled up with rows from the start of the order weighted 0, and its real rows weighted size / real: Keras' loss divides
+    the weighted sum by the batch's rows, so the loss and its gradient are the mean over the real rows, as in ``fit``.
+    ``steps``: the targets' shape between rows and outputs (a stretch's scored steps), which each weight covers."""
+    rows_in = order[start:start + size]
+    real = len(rows_in)
+    weights = np.ones(size, dtype="float32")
+    if real < size:
+        rows_in = np.concatenate([rows_in, order[:size - real]])
+        weights[:real], weights[real:] = size / real, 0.0
+    weights = np.broadcast_to(weights.reshape((size,) + (1,) * len(steps)), (size,) + tuple(steps))
+    return rows_in, np.ascontiguousarray(weights), real
 
 
 def cosine_decay(learning_rate: float, steps: int):
