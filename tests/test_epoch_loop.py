@@ -77,3 +77,35 @@ def test_training_through_the_loop_reports_every_epoch_and_restores_the_best():
     assert len(training.history["loss"]) == len(training.history["val_loss"]) == training.epochs_run
     assert training.history["loss"][-1] < training.history["loss"][0]  # it learned
     assert float(np.mean((predicted - yv) ** 2)) == pytest.approx(min(training.history["val_loss"]), rel=1e-4)
+
+
+@pytest.mark.parametrize("rows,batch_size", [(101, 32), (37, 16), (64, 16)])
+def test_the_train_step_is_traced_once_whatever_the_last_batch(rows, batch_size):
+    """A compiled step is traced for each new batch shape (and twice when its first trace creates the optimizer's
+    variables): each trace cost about a second of a short series' fit. Python runs ``train_step`` only while tracing."""
+    keras = keras_module()
+    x, y = data(rows, 1)
+    network = fresh(keras)
+    traced = []
+    step = network.train_step
+
+    def counting_step(batch):
+        traced.append(1)
+        return step(batch)
+
+    network.train_step = counting_step
+    run_epochs(network, x, y, epochs=3, batch_size=batch_size, seed=0, callbacks=[])
+    assert len(traced) == 1
+
+
+@pytest.mark.parametrize("rows,size,steps", [(10, 4, ()), (9, 9, ()), (7, 5, (3,)), (1, 1, (2, 2))])
+def test_a_padded_batch_weights_its_real_rows_to_their_mean(rows, size, steps):
+    from core.models.keras_training import padded_batch
+
+    order = np.random.default_rng(rows).permutation(rows)
+    for start in range(0, rows, size):
+        rows_in, weights, real = padded_batch(order, start, size, steps)
+        assert len(rows_in) == size and weights.shape == (size,) + steps
+        assert list(rows_in[:real]) == list(order[start:start + size])
+        per_row = weights.reshape(size, -1)[:, 0]
+        assert np.all(per_row[real:] == 0) and per_row.sum() == pytest.approx(size)  # sum(w l) / size = mean of real l
