@@ -109,3 +109,25 @@ def test_a_padded_batch_weights_its_real_rows_to_their_mean(rows, size, steps):
         assert list(rows_in[:real]) == list(order[start:start + size])
         per_row = weights.reshape(size, -1)[:, 0]
         assert np.all(per_row[real:] == 0) and per_row.sum() == pytest.approx(size)  # sum(w l) / size = mean of real l
+
+
+@pytest.mark.parametrize("epoch_loop", [False, True])
+def test_training_traces_its_step_once_through_fit_or_the_loop(epoch_loop):
+    keras = keras_module()
+    x, y = data(70, 3)
+    xv, yv = data(20, 4)
+    traced = []
+
+    def build():
+        network = small_network(keras)
+        step = network.train_step
+
+        def counting_step(batch):
+            traced.append(1)
+            return step(batch)
+
+        network.train_step = counting_step
+        return network
+
+    train_network(build, x, y, (xv, yv), epochs=3, patience=3, batch_size=32, seed=1, epoch_loop=epoch_loop)
+    assert len(traced) == 1
