@@ -39,6 +39,29 @@ def test_replay_equals_keras_on_random_weights(layers_units):
         np.testing.assert_allclose(trace.hidden[:, 0], expected[2 * k][:, -1], atol=1e-5)
 
 
+@pytest.mark.parametrize("scale", [1.0, 40.0, 400.0])
+def test_replay_equals_keras_when_every_gate_saturates(scale):
+    """The replay's activations are 1 / (1 + exp(-z)): with inputs far out (exp overflows to inf for z < -88) every gate
+    must still be exactly closed or open, as Keras has it, with no NaN and no overflow warning."""
+    import warnings
+
+    import keras
+
+    steps, inputs = 12, 2
+    model = keras_reference((5,), inputs, steps, seed=3)
+    x = (np.random.default_rng(2).normal(0, 1, (7, steps, inputs)) * scale).astype("float32")
+    expected = [keras.ops.convert_to_numpy(o) for o in model(x)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        trace = gates.replay(gates.recurrent_weights(model), x, keep="all")[0]
+    for name in gates.QUANTITIES:
+        assert np.all(np.isfinite(trace.get(name)))
+    np.testing.assert_allclose(trace.hidden, expected[0], atol=1e-5)
+    np.testing.assert_allclose(trace.cell[:, -1], expected[1], atol=1e-5)
+    if scale > 100:
+        assert np.mean((trace.input < 1e-6) | (trace.input > 1 - 1e-6)) > 0.5  # most gates shut or wide open
+
+
 @pytest.mark.parametrize("members", [1, 3])
 def test_replay_matches_a_trained_forecaster(members):
     """Every member's gates replayed in NumPy equal Keras' own layers (a member's units of the wide layer), and the
