@@ -9,9 +9,8 @@ from core.evaluation.holdout import ModelSpec
 from core.evaluation.leaderboard import leaderboard
 from core.i18n import _, tr
 from core.i18n.formats import number
-from core.models import ARIMA, DEFAULT_MODELS, GRU, LSTM, REGISTRY, series_models
+from core.models import ARIMA, DEFAULT_MODELS, GRU, LSTM, REGISTRY, preload_needs, series_models
 from core.models.device import GPU_HINT, cudnn_eligibility
-from core.models.keras_training import preload_keras
 from core.training import RunSettings, check_request, train_run
 from ui.auth import viewer
 from ui.language import scoped, start, start_many
@@ -111,8 +110,7 @@ with st.form("train_settings"):
         seasonal_order = tuple(a[3 + i].number_input(name, 0, 2, value, key=f"arima_{name}s") for i, (name, value) in enumerate(zip("PDQ", (0, 1, 1))))
     submitted = st.form_submit_button(_("Train models"), type="primary")
 
-if LSTM in models or GRU in models:
-    preload_keras()  # TensorFlow's import (seconds) runs while the settings are chosen, not after Train is pressed
+preload_needs(models)  # TensorFlow's import (seconds) runs while the settings are chosen, not after Train is pressed
 
 if submitted:
     recurrent = dict(lookback=int(lookback) or None, layers=int(layers), units=int(units), epochs=int(epochs), learning_rate=float(learning_rate),

@@ -132,27 +132,3 @@ def test_training_traces_its_step_once_through_fit_or_the_loop(epoch_loop):
     train_network(build, x, y, (xv, yv), epochs=3, patience=3, batch_size=32, seed=1, epoch_loop=epoch_loop)
     assert len(traced) == 1
 
-
-def test_keras_preloads_once_in_the_background_and_importing_it_meanwhile_waits_for_it():
-    """The Train page starts TensorFlow's import (seconds) when drawn; a fit started meanwhile must get the one module,
-    and a second call must not start a second import. A fresh interpreter, so Keras is not yet imported."""
-    import subprocess
-    import sys
-
-    script = (
-        "import sys, threading\n"
-        "from core.models.keras_training import keras_module, preload_keras\n"
-        "assert 'keras' not in sys.modules\n"
-        "first = preload_keras()\n"
-        "assert first is not None and first.name == 'keras-preload'\n"
-        "again = preload_keras()\n"
-        "assert again is None or again is first\n"
-        "keras = keras_module()\n"  # waits on the import lock if the thread is still importing
-        "first.join()\n"
-        "assert keras is sys.modules['keras'] and hasattr(keras, 'layers')\n"
-        "assert preload_keras() is None\n"
-        "assert sum(t.name == 'keras-preload' for t in threading.enumerate()) == 0\n"
-        "print('ok')\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip().endswith("ok")

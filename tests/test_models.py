@@ -243,3 +243,28 @@ def test_auto_arima_rejects_fits_on_the_unit_circle():
         assert M.mase(future, forecast.mean, values, 1) < 5
     # At full precision the optimiser walks candidates onto the unit circle; the guard rejects them.
     assert "fits with roots near the unit circle rejected" in model.notes()
+
+
+def test_the_libraries_models_need_preload_once_in_the_background():
+    """The Train page starts its models' imports (TensorFlow takes seconds) when drawn; a fit started meanwhile gets the
+    one module, and drawing the page again starts nothing. A fresh interpreter, so nothing heavy is imported yet."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, threading\n"
+        "from core.models import DEFAULT_MODELS, LSTM, preload_needs\n"
+        "from core.models.keras_training import keras_module\n"
+        "assert 'keras' not in sys.modules and 'statsmodels.api' not in sys.modules\n"
+        "first = preload_needs(DEFAULT_MODELS)\n"
+        "assert first is not None and first.name == 'model-imports'\n"
+        "assert preload_needs(DEFAULT_MODELS) is None and preload_needs([LSTM]) is None\n"
+        "keras = keras_module()\n"  # waits on the import lock while the thread is importing Keras
+        "first.join()\n"
+        "assert keras is sys.modules['keras'] and hasattr(keras, 'layers')\n"
+        "assert 'statsmodels.api' in sys.modules and 'core.models.arima' in sys.modules\n"
+        "assert preload_needs(DEFAULT_MODELS) is None\n"
+        "print('ok')\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().endswith("ok")

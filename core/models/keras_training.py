@@ -1,16 +1,14 @@
 """The one place both LSTMs build, seed, fit, time, save and load Keras networks.
 
-Keras (and so TensorFlow) is imported here only when a network is trained or loaded, or ahead of that when a page
-asks (``preload_keras``), never at module import. The code is Keras 3 and backend-neutral: the same fit runs on TensorFlow (the
+Keras (and so TensorFlow) is imported here only when a network is trained or loaded (or ahead of that when a page
+asks: core.models.preload_needs), never at module import. The code is Keras 3 and backend-neutral: the same fit runs on TensorFlow (the
 default), JAX or PyTorch, on a CPU or a GPU.
 """
 from __future__ import annotations
 
 import json
 import os
-import sys
 import tempfile
-import threading
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -28,23 +26,6 @@ def keras_module():
     import keras
 
     return keras
-
-
-_preload_lock = threading.Lock()
-_preload: threading.Thread | None = None
-
-
-def preload_keras() -> threading.Thread | None:
-    """Start importing Keras and its backend in a background thread, once per process, and return that thread (None when
-    Keras is already imported). Importing TensorFlow takes 5 to 6 s on a 2-core AMD EPYC: a page that will train a network
-    calls this when it is drawn, so the import runs while the user chooses settings instead of after Train is pressed.
-    Importing Keras meanwhile waits for this import to finish (Python's per-module import lock), never imports twice."""
-    global _preload
-    with _preload_lock:
-        if _preload is None and "keras" not in sys.modules:
-            _preload = threading.Thread(target=keras_module, name="keras-preload", daemon=True)
-            _preload.start()
-        return _preload if _preload is not None and _preload.is_alive() else None
 
 
 def seed_everything(keras, seed: int) -> None:
