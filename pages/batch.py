@@ -12,7 +12,7 @@ from core.errors import DataError
 from core.evaluation.holdout import ModelSpec
 from core.i18n import N_, _, tr
 from core.i18n.formats import number
-from core.models import DEFAULT_BATCH_MODELS, GLOBAL_LSTM, NAIVE2, REGISTRY, label
+from core.models import DEFAULT_BATCH_MODELS, GLOBAL_LSTM, NAIVE2, REGISTRY, label, preload_needs
 from core.runs.batches import load_batch, save_batch
 from ui.auth import viewer
 from ui.language import scoped, start, start_many
@@ -165,6 +165,7 @@ if data is not None:
         check_columns(frame, columns)
         ids = lengths_caption(frame, columns[0])
         horizon, season, models, where, score_season = settings(panel, frame, *columns)
+        preload_needs([spec.key for spec in models])  # the libraries import while the settings are chosen (Train page too)
         if st.button(_("Run the batch"), type="primary", disabled=not models, key="run_batch"):
             check_scheduler(where, listed_only=True)
             result = run(frame, columns, ids, horizon, season, models, where, score_season)
