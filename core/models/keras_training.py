@@ -1,8 +1,8 @@
 """The one place both LSTMs build, seed, fit, time, save and load Keras networks.
 
 Keras (and so TensorFlow) is imported here only when a network is trained or loaded (or ahead of that when a page
-asks: core.models.preload_needs), never at module import. The code is Keras 3 and backend-neutral: the same fit runs on TensorFlow (the
-default), JAX or PyTorch, on a CPU or a GPU.
+asks: core.models.preload_needs), never at module import. The code is Keras 3 and backend-neutral: the same fit runs
+on TensorFlow (the default), JAX or PyTorch, on a CPU or a GPU.
 """
 from __future__ import annotations
 
@@ -157,7 +157,8 @@ def run_epochs(network, inputs, targets, *, epochs: int, batch_size: int, seed: 
     order every epoch, and that rule is kept: a new order each epoch forecast worse there (BENCHMARKS.md).
 
     Every batch has the same number of rows (``padded_batch``): a compiled train step is traced anew for each batch shape,
-    and a short last batch cost two more traces (about 2 s of the airline LSTM's 6 s on a 2-core AMD EPYC)."""
+    and a short last batch cost two more traces (with the optimizer built first: airline's fit 8.6 -> 5.7 s through the
+    loop on a 2-core AMD EPYC)."""
     keras = keras_module()
     hooks = keras.callbacks.CallbackList(callbacks, add_history=False, add_progbar=False, model=network, epochs=epochs, verbose=0)
     parts = list(inputs) if isinstance(inputs, (list, tuple)) else None
