@@ -79,14 +79,9 @@ def test_training_through_the_loop_reports_every_epoch_and_restores_the_best():
     assert float(np.mean((predicted - yv) ** 2)) == pytest.approx(min(training.history["val_loss"]), rel=1e-4)
 
 
-@pytest.mark.parametrize("rows,batch_size", [(101, 32), (37, 16), (64, 16)])
-def test_the_train_step_is_traced_once_whatever_the_last_batch(rows, batch_size):
-    """A compiled step is traced for each new batch shape (and twice when its first trace creates the optimizer's
-    variables): each trace cost about a second of a short series' fit. Python runs ``train_step`` only while tracing."""
-    keras = keras_module()
-    x, y = data(rows, 1)
-    network = fresh(keras)
-    traced = []
+def count_traces(network, traced=None) -> list:
+    """Wrap the network's train_step so each trace appends to the returned list (Python runs it only while tracing)."""
+    traced = [] if traced is None else traced
     step = network.train_step
 
     def counting_step(batch):
@@ -94,6 +89,17 @@ def test_the_train_step_is_traced_once_whatever_the_last_batch(rows, batch_size)
         return step(batch)
 
     network.train_step = counting_step
+    return traced
+
+
+@pytest.mark.parametrize("rows,batch_size", [(101, 32), (37, 16), (64, 16)])
+def test_the_train_step_is_traced_once_whatever_the_last_batch(rows, batch_size):
+    """A compiled step is traced for each new batch shape (and twice when its first trace creates the optimizer's
+    variables): each trace cost about a second of a short series' fit. Python runs ``train_step`` only while tracing."""
+    keras = keras_module()
+    x, y = data(rows, 1)
+    network = fresh(keras)
+    traced = count_traces(network)
     run_epochs(network, x, y, epochs=3, batch_size=batch_size, seed=0, callbacks=[])
     assert len(traced) == 1
 
@@ -120,13 +126,7 @@ def test_training_traces_its_step_once_through_fit_or_the_loop(epoch_loop):
 
     def build():
         network = small_network(keras)
-        step = network.train_step
-
-        def counting_step(batch):
-            traced.append(1)
-            return step(batch)
-
-        network.train_step = counting_step
+        count_traces(network, traced)
         return network
 
     train_network(build, x, y, (xv, yv), epochs=3, patience=3, batch_size=32, seed=1, epoch_loop=epoch_loop)
