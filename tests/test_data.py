@@ -7,6 +7,7 @@ import pytest
 from core.data import detect_columns, read_table, to_series
 from core.errors import DataError
 from core.data.samples import SAMPLES
+from core.training import sample_dataset
 from tests.conftest import AWKWARD
 
 
@@ -259,3 +260,34 @@ def test_a_very_wide_file_is_refused_from_its_header(tmp_path):
     frame.to_parquet(tmp_path / "wide.parquet")
     with pytest.raises(DataError, match="has 2,001 columns"):
         read_table((tmp_path / "wide.parquet").read_bytes(), "wide.parquet")
+
+
+SPAN_DAYS = {"day": 1.0, "month": 30.4, "year": 365.25, "hour": 1 / 24}
+
+
+@pytest.mark.parametrize("freq", ["min", "h", "30min", "D", "W-SUN", "MS", "QS", "YS"])
+@pytest.mark.parametrize("length", [2, 12, 60, 203, 1000, 9000])
+def test_series_chart_zoom_buttons_fit_the_dates(freq, length):
+    """Each quick-zoom button shows at least 8 points and at most 60% of the series (no "1m" on quarterly data), "all" last."""
+    from core.charts.data import series_chart
+
+    index = pd.date_range("1990-01-01", periods=length, freq=freq)
+    buttons = series_chart(pd.Series(np.arange(length, dtype=float), index=index, name="y")).layout.xaxis.rangeselector.buttons
+    assert buttons[-1].step == "all" and 1 <= len(buttons) <= 5
+    step_days = (index[1] - index[0]) / pd.Timedelta(days=1)
+    whole_days = (index[-1] - index[0]) / pd.Timedelta(days=1)
+    for button in buttons[:-1]:
+        days = button.count * SPAN_DAYS[button.step]
+        assert 8 * step_days <= days <= 0.6 * whole_days, (button.label, freq, length)
+
+
+def test_series_chart_zoom_buttons_on_the_samples():
+    from core.charts.data import series_chart
+
+    shown = {}
+    for key in ("airline", "macro", "electricity"):
+        y = sample_dataset(key).clean.y
+        shown[key] = [b.label for b in series_chart(y).layout.xaxis.rangeselector.buttons]
+    assert shown == {"airline": ["1y", "5y", "all"], "macro": ["5y", "10y", "all"], "electricity": ["1d", "1w", "1m", "all"]}
+    steps = series_chart(pd.Series([1.0, 2.0, 3.0], name="y")).layout.xaxis.rangeselector.buttons
+    assert not steps  # a series numbered in steps has no dates to zoom by

@@ -15,17 +15,27 @@ def series_chart(y: pd.Series, title: str | None = None) -> go.Figure:
     # Plain Scatter: the range slider does not draw WebGL traces.
     fig = go.Figure(go.Scatter(x=shown.index, y=shown.to_numpy(), name=esc(y.name), line=dict(color=HISTORY, width=1.4), **CLICKABLE_LINE))
     base_layout(fig, esc(title or y.name), height=430)
-    fig.update_xaxes(
-        rangeslider=dict(visible=True, thickness=0.08),
-        rangeselector=dict(buttons=[
-            dict(count=1, label=_("1m"), step="month", stepmode="backward"),
-            dict(count=1, label=_("1y"), step="year", stepmode="backward"),
-            dict(count=5, label=_("5y"), step="year", stepmode="backward"),
-            dict(step="all", label=_("all")),
-        ]),
-    )
+    fig.update_xaxes(rangeslider=dict(visible=True, thickness=0.08))
+    if isinstance(y.index, pd.DatetimeIndex):
+        fig.update_xaxes(rangeselector=dict(buttons=[*zoom_buttons(y.index), dict(step="all", label=_("all"))]))
     fig.update_yaxes(title_text=esc(y.name))
     return dated(fig, y.index)
+
+
+# Quick zoom spans, shortest first: (label, count, Plotly step, about how many days).
+ZOOMS = ((N_("1h"), 1, "hour", 1 / 24), (N_("1d"), 1, "day", 1.0), (N_("1w"), 7, "day", 7.0), (N_("1m"), 1, "month", 30.4), (N_("6m"), 6, "month", 182.6),
+         (N_("1y"), 1, "year", 365.25), (N_("5y"), 5, "year", 1826.0), (N_("10y"), 10, "year", 3652.5))
+
+
+def zoom_buttons(index: pd.DatetimeIndex, min_steps: int = 8, max_share: float = 0.6, most: int = 4) -> list[dict]:
+    """The zoom buttons that suit these dates: each span shows at least ``min_steps`` points and at most ``max_share`` of
+    the whole series (a quarterly series gets 5y and 10y, not 1m; an hourly one 1d and 1w), the longest ``most``."""
+    if len(index) < 2:
+        return []
+    days = (index[-1] - index[0]) / pd.Timedelta(days=1)
+    step = (index[1:] - index[:-1]).median() / pd.Timedelta(days=1)
+    kept = [z for z in ZOOMS if z[3] >= min_steps * step and z[3] <= max_share * days]
+    return [dict(count=count, label=_(label), step=unit, stepmode="backward") for label, count, unit, _days in kept[-most:]]
 
 
 _PARTS = {"observed": N_("Observed"), "trend": N_("Trend"), "seasonal": N_("Seasonal"), "residual": N_("Residual")}
