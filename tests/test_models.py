@@ -143,6 +143,54 @@ def test_arima_search_at_a_rough_tolerance_keeps_the_order_a_precise_one_keeps(s
     np.testing.assert_allclose(rough.predict(8).mean, precise.predict(8).mean, rtol=1e-4)
 
 
+@pytest.mark.parametrize("seed", range(12))
+def test_css_likelihood_agrees_with_the_exact_one_on_long_series(seed):
+    """The long-series search ranks candidates by conditional sum of squares: at any stationary parameters, its
+    log-likelihood per point is the Kalman filter's within 0.01 (a wrong sign or lag in the AR, MA, seasonal or regression
+    terms is off by 0.1 or more), over generated orders, seasons and drifts."""
+    from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+    from core.models.arima_css import css_loglike
+
+    rng = np.random.default_rng(seed)
+    order = (int(rng.integers(0, 4)), int(rng.integers(0, 2)), int(rng.integers(0, 3)))
+    seasonal = (int(rng.integers(0, 2)), int(rng.integers(0, 2)), int(rng.integers(0, 2)), int(rng.choice([4, 12])))
+    drift = bool(rng.integers(0, 2)) and order[1] + seasonal[1] <= 1
+    n = 1500
+    y = np.cumsum(rng.normal(size=n)) * 0.1 + np.sin(np.arange(n) * 2 * np.pi / 12) + rng.normal(size=n) + 5
+    model = SARIMAX(y, exog=(np.arange(n) / n)[:, None] if drift else None, order=order, seasonal_order=seasonal,
+                    simple_differencing=True, concentrate_scale=True)
+    params = model.transform_params(rng.normal(size=model.k_params) * 0.7)
+    css, used = css_loglike(model, params)
+    assert used == model.nobs - order[0] - seasonal[0] * seasonal[3]
+    assert css / used == pytest.approx(model.loglike(params) / model.nobs, abs=0.01)
+
+
+@pytest.mark.parametrize("n, kalman_fits", [(300, "every candidate"), (900, "the kept one only")])
+def test_arima_search_runs_the_kalman_filter_per_candidate_only_on_short_series(monkeypatch, n, kalman_fits):
+    """From CSS_FROM points the candidates are ranked by conditional sum of squares and only the kept order is fitted by
+    the Kalman filter (electricity's ARIMA 4.3 -> 1.1 s, the same order; BENCHMARKS.md); its estimates are exactly those
+    of fitting that order by hand. Shorter series keep the approximate Kalman likelihood for every candidate."""
+    from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+    from core.models.arima import CSS_FROM, AutoARIMA
+
+    assert 300 < CSS_FROM <= 900
+    fits = []
+    original = SARIMAX.fit
+    monkeypatch.setattr(SARIMAX, "fit", lambda self, *a, **k: fits.append(1) or original(self, *a, **k))
+    series = seasonal_series(n=n, seed=2)
+    searched = AutoARIMA(season=12).fit(series)
+    if kalman_fits == "every candidate":  # each candidate with parameters (a white-noise one has none), and the kept one
+        assert searched.models_tried_ <= len(fits) <= searched.models_tried_ + 1
+    else:
+        assert len(fits) == 1 and searched.models_tried_ > 5
+    o = searched.order_
+    by_hand = AutoARIMA(season=12, order=(o.p, o.d, o.q), seasonal_order=(o.P, o.D, o.Q), constant=o.constant).fit(series)
+    np.testing.assert_allclose(searched.result_.params, by_hand.result_.params, rtol=5e-3, atol=5e-3)
+    assert searched.result_.llf == pytest.approx(by_hand.result_.llf, abs=1e-2)
+
+
 def test_arima_manual_order():
     series = seasonal_series()
     model = build_model("arima", season=12, horizon=6, order=(1, 1, 1), seasonal_order=(0, 1, 1)).fit(series)
@@ -236,8 +284,10 @@ def test_auto_arima_rejects_fits_on_the_unit_circle():
     m4 = Path(__file__).parent / "data" / "m4"
     values, future = read_m4(m4 / "Weekly-train.csv", m4 / "Weekly-test.csv")["W179"]
     y = pd.Series(values, index=pd.date_range("2000-01-02", periods=len(values), freq="W-SUN"))
-    for search_factr in (1e10, 1e7):  # the default rough search, and one run to scipy's default precision
-        model = build_model("arima", season=1, horizon=13, search_factr=search_factr).fit(y)
+    # The default search (conditional sum of squares: the series is long), the Kalman filter's rough search, and that
+    # one run to scipy's default precision.
+    for options in ({}, {"css_from": 10**9}, {"css_from": 10**9, "search_factr": 1e7}):
+        model = build_model("arima", season=1, horizon=13, **options).fit(y)
         forecast = model.predict(13)
         assert abs(forecast.mean[0] / values[-1] - 1) < 0.02
         assert M.mase(future, forecast.mean, values, 1) < 5

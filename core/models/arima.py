@@ -24,6 +24,7 @@ import pandas as pd
 
 from core.errors import DataError
 from core.i18n import N_, Text
+from core.models.arima_css import css_fit
 from core.models.features import default_pairs, seasonal_design
 from core.models.base import Forecast, Forecaster, check_series, future_index
 
@@ -93,6 +94,7 @@ def _difference(values: np.ndarray, d: int, D: int, m: int) -> np.ndarray:
 
 
 MAX_POINTS = 10_000  # longer series are fitted on their last MAX_POINTS values
+CSS_FROM = 500  # from this length the search ranks candidates by conditional sum of squares (BENCHMARKS.md)
 
 
 class AutoARIMA(Forecaster):
@@ -102,7 +104,7 @@ class AutoARIMA(Forecaster):
                  constant: bool | None = None, max_p: int = 5, max_q: int = 5, max_P: int = 2, max_Q: int = 2,
                  max_order: int = 5, max_d: int = 2, max_models: int = 60, max_seasonal_period: int = 12,
                  fourier: int | None = None, level: float = 0.9, maxiter: int = 50, max_points: int | None = MAX_POINTS,
-                 approximate_search: bool = True, search_factr: float = 1e10):
+                 approximate_search: bool = True, search_factr: float = 1e10, css_from: int = CSS_FROM):
         self._keep(locals())
         self.extra_seasons = tuple(int(x) for x in extra_seasons)
 
@@ -136,18 +138,22 @@ class AutoARIMA(Forecaster):
             warnings.simplefilter("always")
             try:
                 model = self._model(values, order, simple=True)
-                if searching and self.approximate_search:
-                    # As auto.arima's approximation: candidates compared on a cheaper likelihood (a diffuse start
-                    # instead of solving for the stationary covariance at every evaluation); the chosen one is then
-                    # estimated exactly.
-                    model.ssm.initialize_approximate_diffuse(1e6)
-                if model.k_params == 0:
-                    result = model.filter(np.array([]), cov_type="none")
+                rough = searching and self.approximate_search
+                if rough and len(values) >= self.css_from:
+                    # Long series: candidates ranked by conditional sum of squares (core.models.arima_css), as
+                    # auto.arima's approximation does; microseconds per evaluation instead of a Kalman filter's
+                    # milliseconds. The kept one is estimated exactly from these estimates.
+                    result = css_fit(model)
                 else:
-                    # While searching, the optimiser stops once the likelihood changes by less than search_factr times
-                    # the machine epsilon: AICc only ranks the candidates, and the kept one is estimated again exactly.
-                    rough = {"factr": self.search_factr} if searching and self.approximate_search else {}
-                    result = model.fit(start_params=start, disp=False, method="lbfgs", maxiter=self.maxiter, cov_type="none", **rough)
+                    if rough:
+                        # As auto.arima's approximation: candidates compared on a cheaper likelihood (a diffuse start
+                        # instead of solving for the stationary covariance at every evaluation), the optimiser stopped
+                        # once the likelihood changes by less than search_factr times the machine epsilon: AICc only
+                        # ranks the candidates, and the kept one is estimated again exactly.
+                        model.ssm.initialize_approximate_diffuse(1e6)
+                    options = {"factr": self.search_factr} if rough else {}
+                    result = (model.filter(np.array([]), cov_type="none") if model.k_params == 0 else
+                              model.fit(start_params=start, disp=False, method="lbfgs", maxiter=self.maxiter, cov_type="none", **options))
             except (np.linalg.LinAlgError, ValueError, IndexError):
                 self.warnings_[f"{order.label()} could not be estimated"] += 1
                 return None, np.inf
