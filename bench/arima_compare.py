@@ -1,6 +1,6 @@
 """Auto-ARIMA side by side: ours vs pmdarima's auto_arima vs statsforecast's AutoARIMA.
 
-    python -m bench.arima_compare [--timeout 300] [--series airline,macro] [--tools ours,ours_exact,statsforecast]
+    python -m bench.arima_compare [--timeout 300] [--series airline,macro] [--tools ours,ours_exact,ours_kalman,statsforecast]
 
 Six real series of different frequencies, each split into training part and holdout.
 Every fit runs in its own process with a time limit; statsforecast's first call (numba
@@ -36,16 +36,21 @@ def series_list():
     return out
 
 
-def fit_ours(y, m, h, freq, approximate_search=True):
+def fit_ours(y, m, h, freq, **options):
     from core.models.arima import AutoARIMA
 
     series = pd.Series(y, index=pd.date_range("2000-01-01", periods=len(y), freq=freq))
-    return AutoARIMA(season=m, approximate_search=approximate_search).fit(series).predict(h).mean
+    return AutoARIMA(season=m, **options).fit(series).predict(h).mean
 
 
 def fit_ours_exact(y, m, h, freq):
     """Ours before the approximate search: every candidate on the exact likelihood."""
     return fit_ours(y, m, h, freq, approximate_search=False)
+
+
+def fit_ours_kalman(y, m, h, freq):
+    """Ours before the long-series search by conditional sum of squares: every candidate through the Kalman filter."""
+    return fit_ours(y, m, h, freq, css_from=10**9)
 
 
 def fit_pmdarima(y, m, h, freq):
@@ -61,8 +66,8 @@ def fit_statsforecast(y, m, h, freq):
     return AutoARIMA(season_length=m).forecast(y=y.astype(float), h=h)["mean"]
 
 
-TOOLS = {"ours": fit_ours, "ours_exact": fit_ours_exact, "pmdarima": fit_pmdarima, "statsforecast": fit_statsforecast}
-WARM = ("ours", "ours_exact", "statsforecast")  # timed twice in one process: first (imports, compilation) and warm
+TOOLS = {"ours": fit_ours, "ours_exact": fit_ours_exact, "ours_kalman": fit_ours_kalman, "pmdarima": fit_pmdarima, "statsforecast": fit_statsforecast}
+WARM = ("ours", "ours_exact", "ours_kalman", "statsforecast")  # timed twice in one process: first (imports, compilation) and warm
 
 
 def _worker(tool, y, m, h, freq, queue, repeats):
@@ -121,7 +126,7 @@ def main(argv=None) -> pd.DataFrame:
     with pd.option_context("display.width", 200, "display.max_columns", 20, "display.float_format", "{:.3f}".format):
         print(table.to_string(index=False))
     numeric = lambda col: pd.to_numeric(table[col], errors="coerce") if col in table else pd.Series(dtype=float)
-    for other in ("pmdarima", "statsforecast", "ours_exact"):
+    for other in ("pmdarima", "statsforecast", "ours_exact", "ours_kalman"):
         ratio = (numeric(f"{other} s") / numeric("ours s")).dropna()
         if len(ratio):
             print(f"fit-time ratio {other} / ours (warm where timed twice): median {ratio.median():.2f}x over {len(ratio)} series "
