@@ -17,7 +17,9 @@ def series_chart(y: pd.Series, title: str | None = None) -> go.Figure:
     base_layout(fig, esc(title or y.name), height=430)
     fig.update_xaxes(rangeslider=dict(visible=True, thickness=0.08))
     if isinstance(y.index, pd.DatetimeIndex):
-        fig.update_xaxes(rangeselector=dict(buttons=[*zoom_buttons(y.index), dict(step="all", label=_("all"))]))
+        # top right, clear of the title (a one-line chart draws no legend there)
+        fig.update_xaxes(rangeselector=dict(buttons=[*zoom_buttons(y.index), dict(step="all", label=_("all"))],
+                                            x=1, xanchor="right", y=1.02, yanchor="bottom"))
     fig.update_yaxes(title_text=esc(y.name))
     return dated(fig, y.index)
 
