@@ -36,8 +36,8 @@ def zoom_buttons(index: pd.DatetimeIndex, min_steps: int = 8, max_share: float =
         return []
     days = (index[-1] - index[0]) / pd.Timedelta(days=1)
     step = (index[1:] - index[:-1]).median() / pd.Timedelta(days=1)
-    kept = [z for z in ZOOMS if z[3] >= min_steps * step and z[3] <= max_share * days]
-    return [dict(count=count, label=_(label), step=unit, stepmode="backward") for label, count, unit, _days in kept[-most:]]
+    kept = [(label, count, unit) for label, count, unit, span in ZOOMS if min_steps * step <= span <= max_share * days]
+    return [dict(count=count, label=_(label), step=unit, stepmode="backward") for label, count, unit in kept[-most:]]
 
 
 _PARTS = {"observed": N_("Observed"), "trend": N_("Trend"), "seasonal": N_("Seasonal"), "residual": N_("Residual")}
