@@ -1,7 +1,7 @@
 """How accurate the per-series LSTM is, against seasonal naive, on the four samples and the M4 Hourly panel.
 
     python -m bench.lstm_accuracy [--variants default,last_value,...] [--samples airline,macro,co2,electricity] [--m4 24]
-                                  [--path fit|loop]
+                                  [--order keras|seed]
 
 Each variant is a set of LSTM settings; every sample is held out as on the Train page by default
 (airline 12, US macro 8, CO2 52, electricity 48 points) and each M4 series on its last 48 hours.
@@ -16,7 +16,7 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from bench.training_path import PATHS, force_path  # noqa: E402
+from bench.training_order import ORDERS, force_order  # noqa: E402
 
 TEST_SIZES = {"airline": 12, "macro": 8, "co2": 52, "electricity": 48}
 VARIANTS = {
@@ -79,9 +79,9 @@ def main(argv=None) -> None:
                         help="variant names (seed1, seed2: the default settings with another seed)")
     parser.add_argument("--samples", default=",".join(TEST_SIZES))
     parser.add_argument("--m4", type=int, default=24, help="how many of the 24 M4 Hourly sample series (0: none)")
-    parser.add_argument("--path", choices=PATHS, default="auto", help="train through Keras' fit or our epoch loop (bench.training_path)")
+    parser.add_argument("--order", choices=ORDERS, default="auto", help="the rows' order in training: Keras' fit's or the seed's (bench.training_order)")
     args = parser.parse_args(argv)
-    force_path(args.path)
+    force_order(args.order)
     samples = [s for s in args.samples.split(",") if s]
     print(f"{'variant':22s} " + " ".join(f"{s + ' MASE':>17s}" for s in samples) + f" {'M4 wins':>9s} {'M4 MASE':>13s} {'seconds':>8s}")
     for name in args.variants.split(","):

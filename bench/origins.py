@@ -1,6 +1,6 @@
 """The per-series LSTM and seasonal naive refitted at several forecast origins of one sample: one holdout is one draw.
 
-    python -m bench.origins electricity [--origins 6] [--gap 336] [--settings '{"seed": 1}'] [--path fit|loop]
+    python -m bench.origins electricity [--origins 6] [--gap 336] [--settings '{"seed": 1}'] [--order keras|seed]
 
 Origin 0 is the Train page's holdout (the sample's last points); origin k ends ``k * gap`` points earlier. Each origin
 fits seasonal naive and the LSTM (the Train page's defaults, updated by ``--settings``) on everything before its test
@@ -16,7 +16,7 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from bench.lstm_accuracy import TEST_SIZES  # the Train page's holdouts, as the accuracy table uses them
-from bench.training_path import PATHS, force_path
+from bench.training_order import ORDERS, force_order
 
 GAPS = {"airline": 12, "macro": 4, "co2": 104, "electricity": 336}
 
@@ -33,9 +33,9 @@ def main(argv=None) -> int:
     parser.add_argument("--origins", type=int, default=6)
     parser.add_argument("--gap", type=int, help="points between origins (default: a week, a year or two by sample)")
     parser.add_argument("--settings", default="{}", help="LSTM settings as JSON, e.g. '{\"seed\": 1}'")
-    parser.add_argument("--path", choices=PATHS, default="auto", help="train through Keras' fit or our epoch loop (bench.training_path)")
+    parser.add_argument("--order", choices=ORDERS, default="auto", help="the rows' order in training: Keras' fit's or the seed's (bench.training_order)")
     args = parser.parse_args(argv)
-    force_path(args.path)
+    force_order(args.order)
     settings, size, gap = json.loads(args.settings), TEST_SIZES[args.sample], args.gap or GAPS[args.sample]
     dataset = sample_dataset(args.sample)
     clean = dataset.clean

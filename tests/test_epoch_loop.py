@@ -1,7 +1,7 @@
-"""The per-series LSTM's long fits (trained on stretches) run through our own epoch loop
-(core.models.keras_training.run_epochs), not Keras' ``fit``: it must train exactly as ``fit`` does on the same rows in the
-same order, with one order drawn from the seed for every epoch, report Keras' own epoch loss, and honour the callbacks
-that stop training and restore the best weights."""
+"""Every LSTM trains through our own epoch loop (core.models.keras_training.run_epochs), not Keras' ``fit``: it must
+train exactly as ``fit`` does on the same rows in the same order (on TensorFlow, in the very order ``fit`` shuffles them
+into, so the loop trains the network ``fit`` would), report Keras' own epoch loss, and honour the callbacks that stop
+training and restore the best weights."""
 import numpy as np
 import pytest
 
@@ -42,6 +42,27 @@ def test_each_epoch_matches_keras_fit_on_the_rows_in_the_seeds_order(rows, batch
     np.testing.assert_allclose(kept_ours.losses, kept_reference.losses, rtol=1e-5)
 
 
+@pytest.mark.parametrize("rows,batch_size,seed", [(64, 16, 0), (101, 32, 3), (37, 64, 7), (133, 8, 11)])
+def test_in_keras_order_the_loop_trains_the_network_keras_fit_trains(rows, batch_size, seed):
+    """``fit(shuffle=True)`` itself as the reference: the same seed, the same epochs, the same weights and losses."""
+    keras = keras_module()
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("Keras' shuffled order is read from TensorFlow's data pipeline")
+    x, y = data(rows, seed)
+    reference, kept_reference = fresh(keras, seed), Losses(keras)
+    reference.fit(x, y, epochs=3, batch_size=batch_size, shuffle=True, verbose=0, callbacks=[kept_reference])
+    ours, kept_ours = fresh(keras, seed), Losses(keras)
+    run_epochs(ours, x, y, epochs=3, batch_size=batch_size, seed=seed, callbacks=[kept_ours], order="keras")
+    for a, b in zip(reference.get_weights(), ours.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(kept_ours.losses, kept_reference.losses, rtol=1e-5)
+    if rows <= batch_size:
+        return  # one batch: any order trains the same network
+    seeded = fresh(keras, seed)  # the other order trains another network: the comparison above can tell orders apart
+    run_epochs(seeded, x, y, epochs=3, batch_size=batch_size, seed=seed, callbacks=[], order="seed")
+    assert not all(np.allclose(a, b, rtol=1e-5, atol=1e-6) for a, b in zip(reference.get_weights(), seeded.get_weights()))
+
+
 def test_the_same_seed_trains_the_same_network_and_another_seed_another_order():
     keras = keras_module()
     x, y = data(90, 4)
@@ -73,7 +94,7 @@ def test_training_through_the_loop_reports_every_epoch_and_restores_the_best():
     x, y = data(160, 8)
     xv, yv = data(40, 9)
     __, predicted, training = train_network(lambda: small_network(keras), x, y, (xv, yv), epochs=15, patience=4,
-                                            batch_size=24, seed=2, epoch_loop=True)
+                                            batch_size=24, seed=2)
     assert len(training.history["loss"]) == len(training.history["val_loss"]) == training.epochs_run
     assert training.history["loss"][-1] < training.history["loss"][0]  # it learned
     assert float(np.mean((predicted - yv) ** 2)) == pytest.approx(min(training.history["val_loss"]), rel=1e-4)
@@ -117,8 +138,8 @@ def test_a_padded_batch_weights_its_real_rows_to_their_mean(rows, size, steps):
         assert np.all(per_row[real:] == 0) and per_row.sum() == pytest.approx(size)  # sum(w l) / size = mean of real l
 
 
-@pytest.mark.parametrize("epoch_loop", [False, True])
-def test_training_traces_its_step_once_through_fit_or_the_loop(epoch_loop):
+@pytest.mark.parametrize("order", ["keras", "seed"])
+def test_training_traces_its_step_once_in_either_order(order):
     keras = keras_module()
     x, y = data(70, 3)
     xv, yv = data(20, 4)
@@ -129,6 +150,6 @@ def test_training_traces_its_step_once_through_fit_or_the_loop(epoch_loop):
         count_traces(network, traced)
         return network
 
-    train_network(build, x, y, (xv, yv), epochs=3, patience=3, batch_size=32, seed=1, epoch_loop=epoch_loop)
+    train_network(build, x, y, (xv, yv), epochs=3, patience=3, batch_size=32, seed=1, order=order)
     assert len(traced) == 1
 

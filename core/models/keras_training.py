@@ -114,11 +114,12 @@ class Training:
 
 def train_network(build, inputs, targets, validation, *, epochs: int, patience: int, batch_size: int, seed: int = 0,
                   device: str | None = None, warm_up: int = 0, label: str = "LSTM", on_progress=no_progress, on_epoch=None,
-                  predict_validation: bool = True, epoch_loop: bool = False):
-    """Seed, build (``build()`` returns a compiled network), fit with early stopping on the validation loss
-    (best weights restored, not before ``warm_up`` epochs), refuse a diverged fit. With ``epoch_loop`` the epochs run
-    through ``run_epochs`` instead of Keras' ``fit``: the same arithmetic on the seed's order, without a data pipeline
-    made every epoch (the per-series LSTM's long fits; the global LSTM keeps ``fit``, BENCHMARKS.md).
+                  predict_validation: bool = True, order: str = "keras"):
+    """Seed, build (``build()`` returns a compiled network), train with early stopping on the validation loss
+    (best weights restored, not before ``warm_up`` epochs), refuse a diverged fit. The epochs run through ``run_epochs``:
+    Keras' ``fit`` without its data pipeline made every epoch. ``order`` says which order the rows are fed in:
+    "keras", the order ``fit`` itself feeds on TensorFlow (so the network is the one ``fit`` trains, in less time), or
+    "seed", one NumPy permutation drawn from the seed (the per-series LSTM's fits on stretches, BENCHMARKS.md).
     Returns the network, its predictions for the validation inputs (None without ``predict_validation``) and a Training."""
     keras = keras_module()
     seed_everything(keras, seed)
@@ -134,10 +135,7 @@ def train_network(build, inputs, targets, validation, *, epochs: int, patience: 
         network = build()
         build_optimizer(network)
         callbacks = [validate, report, stop]
-        if epoch_loop:
-            run_epochs(network, inputs, targets, epochs=epochs, batch_size=batch_size, seed=seed, callbacks=callbacks)
-        else:
-            network.fit(inputs, targets, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=0, callbacks=callbacks)
+        run_epochs(network, inputs, targets, epochs=epochs, batch_size=batch_size, seed=seed, callbacks=callbacks, order=order)
         if not np.all(np.isfinite(report.history["loss"])):
             raise DataError(Text("{label} training diverged (the loss became NaN or infinite). Lower the learning rate or "
                                  "log-transform the series.", label=label))
@@ -147,14 +145,16 @@ def train_network(build, inputs, targets, validation, *, epochs: int, patience: 
     return network, predicted, training
 
 
-def run_epochs(network, inputs, targets, *, epochs: int, batch_size: int, seed: int, callbacks) -> None:
-    """Keras' ``fit`` without its data pipeline: every epoch feeds the rows in one random order drawn from ``seed`` (NumPy,
-    so every backend sees the same order) to ``train_on_batch``, and calls the epoch callbacks with the epoch's loss: the
-    batches' losses weighted by their rows, as Keras' own. Batch hooks are not called: no callback here uses them.
+def run_epochs(network, inputs, targets, *, epochs: int, batch_size: int, seed: int, callbacks, order: str = "seed") -> None:
+    """Keras' ``fit`` without its data pipeline: every epoch feeds the rows in one order to ``train_on_batch``, and calls
+    the epoch callbacks with the epoch's loss: the batches' losses weighted by their rows, as Keras' own. Batch hooks are
+    not called: no callback here uses them. The order is ``keras_order`` with ``order="keras"``, else one permutation
+    drawn from ``seed`` with NumPy (so every backend sees the same order).
 
     On TensorFlow ``fit`` slices the arrays through a ``tf.data`` pipeline made anew every epoch: a third of an epoch's
-    time on the electricity sample on a 2-core AMD EPYC, a fifth on an earlier machine. Its seeded shuffle gives the same
-    order every epoch, and that rule is kept: a new order each epoch forecast worse there (BENCHMARKS.md).
+    time on the electricity sample on a 2-core AMD EPYC, a fifth on an earlier machine (airline's LSTM: 0.13 against 0.07 s
+    an epoch). Its seeded shuffle gives the same order every epoch, and that rule is kept: a new order each epoch
+    forecast worse there (BENCHMARKS.md).
 
     Every batch has the same number of rows (``padded_batch``): a compiled train step is traced anew for each batch shape,
     and a short last batch cost two more traces (with the optimizer built first: airline's fit 8.6 -> 5.7 s through the
@@ -163,7 +163,9 @@ def run_epochs(network, inputs, targets, *, epochs: int, batch_size: int, seed: 
     hooks = keras.callbacks.CallbackList(callbacks, add_history=False, add_progbar=False, model=network, epochs=epochs, verbose=0)
     parts = list(inputs) if isinstance(inputs, (list, tuple)) else None
     rows = len(targets)
-    shuffled = np.random.default_rng(int(seed)).permutation(rows)
+    shuffled = keras_order(rows, batch_size) if order == "keras" else None
+    if shuffled is None:
+        shuffled = np.random.default_rng(int(seed)).permutation(rows)
     batches = [padded_batch(shuffled, start, min(batch_size, rows), targets.shape[1:-1]) for start in range(0, rows, batch_size)]
     build_optimizer(network)
     network.stop_training = False
@@ -179,6 +181,20 @@ def run_epochs(network, inputs, targets, *, epochs: int, batch_size: int, seed: 
         if network.stop_training:
             break
     hooks.on_train_end()
+
+
+def keras_order(rows: int, batch_size: int) -> np.ndarray | None:
+    """The order in which Keras' ``fit(shuffle=True)`` feeds ``rows`` rows on TensorFlow, read from Keras' own data
+    adapter over the row numbers: its ``tf.random.shuffle`` draws from the global seed (``seed_everything``) and the
+    same op seed each epoch, so this is every epoch's order (tests/test_epoch_loop.py checks the networks agree).
+    None on other backends, whose ``fit`` reshuffles every epoch: there the loop keeps the seed's NumPy order."""
+    keras = keras_module()
+    if keras.backend.backend() != "tensorflow":
+        return None
+    from keras.src.trainers.data_adapters.array_data_adapter import ArrayDataAdapter
+
+    adapter = ArrayDataAdapter(np.arange(rows, dtype=np.int64), batch_size=batch_size, shuffle=True)
+    return np.concatenate([np.asarray(batch) for batch in adapter.get_tf_dataset()])
 
 
 def build_optimizer(network) -> None:
