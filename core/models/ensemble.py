@@ -89,6 +89,11 @@ def _glorot(rng, fan_in: int, fan_out: int, shape) -> np.ndarray:
     return rng.uniform(-limit, limit, size=shape)
 
 
+def recurrent_kind(layer) -> str | None:
+    """"LSTM" or "GRU" for a Keras recurrent layer or a subclass of one (the fused training LSTM), else None."""
+    return next((c.__name__ for c in type(layer).__mro__ if c.__name__ in GATES), None)
+
+
 def initialise(model, members: int, units: int, horizon: int, cell: str, seed: int) -> None:
     """Initial weights as K separate networks would have them (Glorot kernels and orthogonal recurrent kernels per
     member, sized for one member), zero across members."""
@@ -96,8 +101,8 @@ def initialise(model, members: int, units: int, horizon: int, cell: str, seed: i
     gates = GATES[cell]
     depth = 0
     for layer in model.layers:
-        kind = layer.__class__.__name__
-        if kind in GATES:
+        kind = recurrent_kind(layer)
+        if kind:
             kernel, recurrent, *rest = layer.get_weights()
             kernel, recurrent = np.zeros_like(kernel), np.zeros_like(recurrent)
             stacked = depth > 0  # a stacked layer reads the units below it; the first reads the window
@@ -133,8 +138,8 @@ def member_slices(model, member: int, members: int):
     head (kernel, bias)."""
     layers, head = [], None
     for layer in model.layers:
-        kind = layer.__class__.__name__
-        if kind in GATES:
+        kind = recurrent_kind(layer)
+        if kind:
             kernel, recurrent, bias = (np.asarray(w, dtype=np.float32) for w in layer.get_weights()[:3])
             units = recurrent.shape[0] // members
             cols = gate_columns(member, members, units, GATES[kind])

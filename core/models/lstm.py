@@ -12,6 +12,7 @@ from core.errors import DataError
 from core.i18n import N_, Text
 from core.models import ensemble
 from core.models.base import Forecast, Forecaster, check_horizon, future_index
+from core.models.fused_lstm import fused_lstm_class
 from core.models.keras_training import Training, conformal_width, keras_module, predict_network, train_network
 from core.models.naive import is_seasonal
 from core.models.windows import (Prepared, Scaling, base_words, channel_names, default_lookback, input_windows,
@@ -25,7 +26,7 @@ def member_prefix(member: int, members: int) -> str:
 
 def build_network(lookback: int, channels: int, horizon: int, layers: int, units: int, dropout: float,
                   learning_rate: float, recurrent_dropout: float = 0.0, members: int = 1, cell: str = "LSTM", seed: int = 0,
-                  stretch: bool = False):
+                  stretch: bool = False, fused: bool = False):
     """``members`` stacked LSTM (or GRU) -> Dense(horizon) networks side by side on the same window, trained at once.
 
     With ``stretch`` the network reads stretches longer than the lookback and forecasts at each of their steps from the
@@ -39,7 +40,7 @@ def build_network(lookback: int, channels: int, horizon: int, layers: int, units
     """
     keras = keras_module()
     inputs = keras.Input(shape=(None, channels), name="stretch") if stretch else keras.Input(shape=(lookback, channels), name="window")
-    recurrent = {"LSTM": keras.layers.LSTM, "GRU": keras.layers.GRU}[cell]
+    recurrent = {"LSTM": fused_lstm_class(keras) if fused else keras.layers.LSTM, "GRU": keras.layers.GRU}[cell]
     gates = ensemble.GATES[cell]
     mask = ensemble.constraint_class() if members > 1 else None
     blocks = ensemble.recurrent_mask(members, units, gates) if mask else None
@@ -137,31 +138,31 @@ class LSTMForecaster(Forecaster):
         y_train, y_val = y[:n_train], y[n_train:]
         k = self.members_ = int(self.members) if self.members else default_members(n_train)
 
-        def build(stretch: bool = False):
+        def build(stretch: bool = False, fused: bool = False):
             return build_network(lookback, x_val.shape[-1], self.horizon, self.layers, self.units, self.dropout, self.learning_rate,
-                                 self.recurrent_dropout, k, self.cell, self.seed, stretch)
+                                 self.recurrent_dropout, k, self.cell, self.seed, stretch, fused)
 
         fit = dict(epochs=self.epochs, patience=self.patience, seed=self.seed, device=self.device, label=self.name,
                    on_progress=on_progress, on_epoch=on_epoch)
+        # Training runs through TensorFlow's fused LSTM kernel where it applies (core.models.fused_lstm); the window
+        # network, a plain Keras LSTM given the trained weights, is what forecasts, is saved and is shown inside.
         if step_inputs:
             steps, stride = stretch_plan(lookback)
             xs, ys = training_stretches(values, cov, y, lookback, 0, n_train, steps, stride, self.scaling_)
             xv, yv = training_stretches(values, cov, y, lookback, n_train, n_windows, steps, steps, self.scaling_)
             self.batch_size_ = self.batch_size or stretch_batch_size(len(xs))
-            # the window network, not the stretch network, forecasts: its validation forecasts are made below.
             # rows in an order drawn from the seed, not fit's: as accurate over seeds and origins, and fewer bad draws (BENCHMARKS.md)
-            trained, _, self.training_ = train_network(lambda: build(stretch=True), xs, np.tile(ys, k), (xv, np.tile(yv, k)),
-                                                       batch_size=self.batch_size_, predict_validation=False, order="seed",
-                                                       **fit)
-            self.model_ = build()
-            self.model_.set_weights(trained.get_weights())
-            val_out = predict_network(self.model_, x_val, self.training_.device)
+            trained, _, self.training_ = train_network(lambda: build(stretch=True, fused=True), xs, np.tile(ys, k), (xv, np.tile(yv, k)),
+                                                       batch_size=self.batch_size_, predict_validation=False, order="seed", **fit)
             self.stretch_ = xs.shape[1]
         else:
             self.batch_size_ = self.batch_size or default_batch_size(n_train)
-            self.model_, val_out, self.training_ = train_network(build, x_train, np.tile(y_train, k), (x_val, np.tile(y_val, k)),
-                                                                 batch_size=self.batch_size_, **fit)
+            trained, _, self.training_ = train_network(lambda: build(fused=True), x_train, np.tile(y_train, k), (x_val, np.tile(y_val, k)),
+                                                       batch_size=self.batch_size_, predict_validation=False, **fit)
             self.stretch_ = 0
+        self.model_ = build()
+        self.model_.set_weights(trained.get_weights())
+        val_out = predict_network(self.model_, x_val, self.training_.device)
         ensemble.release(self.model_)  # the masks were for training; the saved network is a plain Keras model
         self.layout_ = "wide"
         self.lookback_ = lookback
