@@ -130,6 +130,7 @@ if submitted:
             st.warning(_("On a GPU this network cannot use the fused cuDNN kernel because {reason}; it will train several times slower "
                          "there.").format(reason=plain(tr(reason))))
     st.subheader(_("Training"))
+    st.caption(_("Stay on this page until every model is done: opening another page stops the training."))
     bars = {spec.key: st.progress(0.0, text=_("{label}: waiting").format(label=_(spec.label))) for spec in specs}
     so_far = st.empty()  # a leaderboard of the models scored so far, while slower ones train
     on_epoch = LiveLossChart(st.empty() if LSTM in models or GRU in models else None)
