@@ -11,16 +11,21 @@ keras = keras_module()
 pytestmark = pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="the fused kernel is TensorFlow's")
 
 
+def stacked(layer_class, steps, channels, units, sequences, layers, dtype="float32"):
+    """``layers`` recurrent layers of ``layer_class`` and a Dense(3) head."""
+    inputs = keras.Input(shape=(steps, channels), dtype=dtype)
+    x = inputs
+    for depth in range(layers):
+        x = layer_class(units, return_sequences=sequences or depth < layers - 1)(x)
+    return keras.Model(inputs, keras.layers.Dense(3)(x))
+
+
 def pair(steps, channels, units, sequences, layers=1, seed=0):
     """A plain Keras LSTM network and the same network with FusedLSTM layers, given the same (non-zero-bias) weights."""
     networks = []
     for layer_class in (keras.layers.LSTM, fused_lstm_class(keras)):
         keras.utils.set_random_seed(seed)
-        inputs = keras.Input(shape=(steps, channels))
-        x = inputs
-        for depth in range(layers):
-            x = layer_class(units, return_sequences=sequences or depth < layers - 1)(x)
-        networks.append(keras.Model(inputs, keras.layers.Dense(3)(x)))
+        networks.append(stacked(layer_class, steps, channels, units, sequences, layers))
     plain, fused = networks
     rng = np.random.default_rng(seed)
     weights = [w + rng.normal(scale=0.3, size=w.shape).astype("float32") for w in plain.get_weights()]
@@ -41,11 +46,7 @@ def float64_twin(network, steps, channels, units, sequences, layers):
     """The same plain network computed in float64: the reference both float32 computations are measured against."""
     keras.config.set_dtype_policy("float64")
     try:
-        inputs = keras.Input(shape=(steps, channels), dtype="float64")
-        x = inputs
-        for depth in range(layers):
-            x = keras.layers.LSTM(units, return_sequences=sequences or depth < layers - 1)(x)
-        twin = keras.Model(inputs, keras.layers.Dense(3)(x))
+        twin = stacked(keras.layers.LSTM, steps, channels, units, sequences, layers, dtype="float64")
     finally:
         keras.config.set_dtype_policy("float32")
     twin.set_weights([w.astype("float64") for w in network.get_weights()])

@@ -6,14 +6,17 @@ TensorFlow ships a kernel that runs a whole sequence in one operation, forward (
 registered gradient), with Keras' activations (sigmoid gates, tanh candidate and output) and weight layout (kernel over
 recurrent kernel), its gate blocks in the order i, c, f, o (reordered from Keras' i, f, c, o on the way in), no added
 forget bias and no clipping. (``BlockLSTMV2`` takes Keras' order, but TensorFlow 2.21 registers the first version's
-gradient for it, which reads the weights in the other order: its gradients are wrong.) ``FusedLSTM`` is Keras' LSTM with that kernel in place of the loop where
-it computes the same thing: TensorFlow without a GPU (there Keras' own cuDNN path is kept), no mask, the standard
-activations and bias, no dropout in training, forwards. Anywhere else it is Keras' LSTM unchanged.
+gradient for it, which reads the weights in the other order: its gradients are wrong.) ``FusedLSTM`` is Keras' LSTM
+with that kernel in place of the loop where it computes the same thing: TensorFlow without a GPU (there Keras' own cuDNN
+path is kept), no mask, the standard activations and bias, no dropout in training, forwards. Anywhere else it is Keras'
+LSTM unchanged.
 
 Only training networks use it: the networks a forecaster keeps, saves and shows inside are plain Keras LSTMs given the
 trained weights (tests/test_fused_lstm.py checks the outputs and gradients equal Keras' loop to float32 rounding).
 """
 from __future__ import annotations
+
+from core.models.device import list_devices
 
 _CLASS = None
 
@@ -26,12 +29,6 @@ def fused_lstm_class(keras):
     return _CLASS
 
 
-def _gpu_available() -> bool:
-    import tensorflow as tf
-
-    return bool(tf.config.list_logical_devices("GPU"))
-
-
 def _make(keras):
     class FusedLSTM(keras.layers.LSTM):
         def fused(self, mask, training) -> bool:
@@ -39,7 +36,7 @@ def _make(keras):
             return (keras.backend.backend() == "tensorflow" and mask is None and not self.go_backwards
                     and cell.use_bias and getattr(cell.activation, "__name__", "") == "tanh"
                     and getattr(cell.recurrent_activation, "__name__", "") == "sigmoid"
-                    and not (training and (cell.dropout or cell.recurrent_dropout)) and not _gpu_available())
+                    and not (training and (cell.dropout or cell.recurrent_dropout)) and not any(d.kind == "GPU" for d in list_devices()))
 
         def inner_loop(self, sequences, initial_state, mask, training=False):
             if not self.fused(mask, training):
