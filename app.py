@@ -6,7 +6,7 @@ import streamlit as st
 from core.i18n import N_, _
 from ui.auth import require_sign_in
 from ui.language import choose_language
-from ui.state import current_run
+from ui.state import JOB, current_run
 
 st.set_page_config(page_title="LSTM Lens", page_icon="🔎", layout="wide")
 choose_language()  # before any text is drawn: every sentence below follows it
@@ -26,4 +26,9 @@ _PAGES = [
 ]
 _HERE = Path(__file__).parent
 pages = [st.Page(path, title=_(title), icon=icon, default=i == 0) for i, (path, title, icon) in enumerate(_PAGES) if (_HERE / path).exists()]
-st.navigation(pages).run()
+page = st.navigation(pages)
+if JOB in st.session_state and page.url_path != "train":  # a training still running (or ended badly) on the Train page
+    from ui.training_job import sidebar_status
+
+    sidebar_status("pages/train.py")
+page.run()

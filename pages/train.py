@@ -7,16 +7,16 @@ from core.data.dates import describe_frequency
 from core.errors import DataError
 from core.evaluation.holdout import ModelSpec
 from core.evaluation.leaderboard import leaderboard
-from core.i18n import _, tr
+from core.i18n import Text, _, tr
 from core.i18n.formats import number
 from core.models import ARIMA, DEFAULT_MODELS, GRU, LSTM, REGISTRY, preload_needs, series_models
 from core.models.device import GPU_HINT, cudnn_eligibility
-from core.training import RunSettings, check_request, train_run
+from core.training import RunSettings, check_request
 from ui.auth import viewer
 from ui.language import scoped, start, start_many
-from ui.live_loss import LiveLossChart
+from ui.training_job import TrainingJob, current_job, follow, running_job
 from ui.tuning_view import show_tuning
-from ui.state import RESULTS, current_run, get_store, next_step, plain, require_dataset, show_error
+from ui.state import JOB, JUST_SAVED, current_run, get_store, next_step, plain, require_dataset, show_error
 from ui.tables import for_reader, header
 
 
@@ -108,11 +108,11 @@ with st.form("train_settings"):
         a = st.columns(6)
         order = tuple(a[i].number_input(name, 0, 5, value, key=f"arima_{name}") for i, (name, value) in enumerate(zip("pdq", (1, 1, 1))))
         seasonal_order = tuple(a[3 + i].number_input(name, 0, 2, value, key=f"arima_{name}s") for i, (name, value) in enumerate(zip("PDQ", (0, 1, 1))))
-    submitted = st.form_submit_button(_("Train models"), type="primary")
+    submitted = st.form_submit_button(_("Train models"), type="primary", disabled=running_job() is not None)
 
 preload_needs(models)  # TensorFlow's import (seconds) runs while the settings are chosen, not after Train is pressed
 
-if submitted:
+if submitted and running_job() is None:
     recurrent = dict(lookback=int(lookback) or None, layers=int(layers), units=int(units), epochs=int(epochs), learning_rate=float(learning_rate),
                      batch_size=int(batch_size) or None, dropout=float(dropout), seed=int(seed), patience=int(patience),
                      recurrent_dropout=float(recurrent_dropout), device=device)
@@ -129,44 +129,29 @@ if submitted:
         for reason in cudnn_eligibility(recurrent_dropout=float(recurrent_dropout)):
             st.warning(_("On a GPU this network cannot use the fused cuDNN kernel because {reason}; it will train several times slower "
                          "there.").format(reason=plain(tr(reason))))
-    st.subheader(_("Training"))
-    st.caption(_("Stay on this page until every model is done: opening another page stops the training."))
-    bars = {spec.key: st.progress(0.0, text=_("{label}: waiting").format(label=_(spec.label))) for spec in specs}
-    so_far = st.empty()  # a leaderboard of the models scored so far, while slower ones train
-    on_epoch = LiveLossChart(st.empty() if LSTM in models or GRU in models else None)
-
-    def progress_for(spec):
-        def update(fraction, message):
-            bars[spec.key].progress(min(1.0, max(0.0, fraction)), text=tr(message))
-        return update
-
-    def on_result(results):
-        if len(results) == len(specs):  # the final leaderboard follows below
-            so_far.empty()
-            return
-        with so_far.container():
-            st.caption(_("Leaderboard so far: {done} of {total} models scored, the others still training.").format(
-                done=len(results), total=len(specs)))
-            show_leaderboard(leaderboard(results))
-
     try:
         store = get_store()
     except DataError as error:  # train anyway; the run cannot be saved
         show_error(error)
         store = None
-    finished = train_run(dataset, specs, settings, store=store, on_model_progress=progress_for, on_epoch=on_epoch,
-                         on_result=on_result, owner=viewer().owner)
-    for spec in specs:
-        result = finished.evaluation.results[spec.key]
-        bars[spec.key].progress(1.0, text=(_("{label}: done in {seconds} s").format(label=_(spec.label), seconds=number(result.fit_seconds, 1))
-                                           if result.error is None else _("{label}: failed").format(label=_(spec.label))))
-    st.session_state[RESULTS] = finished
-    if finished.run_id:
-        st.query_params["run"] = finished.run_id
-        st.success(_("Run {run} saved. It survives a browser refresh and a server restart; find it again on the Runs page.").format(
-            run=plain(finished.run_id)))
+    st.session_state[JOB] = TrainingJob(specs).start(dataset, settings, store=store, owner=viewer().owner)
 
-run = current_run()
+job = current_job()
+if job is not None:
+    if job.running:
+        follow(job, show_leaderboard, leaderboard)
+    if job.stopped:
+        st.warning(_("Training stopped: nothing of it was kept. The results below, if any, are from before."))
+    elif job.error is not None:
+        show_error(job.error if isinstance(job.error, DataError) else DataError(
+            Text("Training failed: {kind}: {error}", kind=type(job.error).__name__, error=str(job.error)[:300])))
+    if job.run is None:
+        del st.session_state[JOB]
+
+run = current_run()  # a job that ended well: its run is now the session's
+saved = st.session_state.pop(JUST_SAVED, None)
+if saved:
+    st.success(_("Run {run} saved. It survives a browser refresh and a server restart; find it again on the Runs page.").format(run=plain(saved)))
 if run is not None:
     evaluation = run.evaluation
     if run.dataset.digest != dataset.digest or run.dataset.settings != dataset.settings:

@@ -151,3 +151,33 @@ def test_server_killed_mid_training_loses_nothing_finished(browser, tmp_path):
     finally:
         context.close()
         stop(process)
+
+
+def test_training_goes_on_while_the_reader_is_on_another_page_and_stop_ends_one(server, page):
+    """Train on electricity, open Learn while the LSTM trains (the sidebar says how far it is), and find the run on
+    Compare when it is done; then start another training and stop it: the page says so and the earlier run stays."""
+    open_sample(page, server, "electricity")
+    ready_to_train(page, epochs="60")
+    page.get_by_role("button", name="Train models").click()
+    page.get_by_text("LSTM epoch").first.wait_for(timeout=300_000)
+    go(page, "Learn")
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("models scored").wait_for(timeout=30_000)
+    sidebar.get_by_text("models scored").wait_for(state="detached", timeout=300_000)  # done: the page took its run
+    wait_idle(page)
+    assert_no_exception(page)
+    go(page, "Compare")
+    page.get_by_role("heading", name="Leaderboard").wait_for(timeout=120_000)
+    assert get_sample("electricity").file in page.content()
+    assert_no_exception(page)
+
+    ready_to_train(page, epochs="1000")
+    page.get_by_role("button", name="Train models").click()
+    page.get_by_text("LSTM epoch").first.wait_for(timeout=300_000)
+    page.get_by_role("button", name="Stop training").click()
+    page.get_by_text("Training stopped").wait_for(timeout=120_000)
+    wait_idle(page)
+    page.get_by_text("Leaderboard (test part)").wait_for(timeout=10_000)  # the earlier run's, kept
+    assert page.get_by_role("button", name="Train models").is_enabled()
+    assert_no_exception(page)
+    assert not real_console_errors(page), real_console_errors(page)

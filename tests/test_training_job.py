@@ -1,0 +1,93 @@
+"""Training in a thread of its own (ui.training_job): the same run as training in the page's own thread, Stop ends it
+and marks it in the history, and whichever page the reader is on says how far it is and takes its run when it ends."""
+import time
+
+from streamlit.testing.v1 import AppTest
+
+from core.evaluation.holdout import ModelSpec
+from core.runs.store import RunStore
+from core.training import RunSettings, sample_dataset, train_run
+from tests.conftest import ROOT
+from ui.state import JOB, RESULTS
+from ui.training_job import Stopped, TrainingJob
+
+QUICK_LSTM = {"epochs": 3, "units": 4, "members": 1}
+SETTINGS = RunSettings(test_size=12, horizon=12, season=12)
+
+
+def specs(lstm=QUICK_LSTM):
+    return [ModelSpec("naive"), ModelSpec("snaive"), ModelSpec("lstm", dict(lstm))]
+
+
+def finished(job: TrainingJob, timeout: float = 300) -> TrainingJob:
+    assert job.finished.wait(timeout), "the training thread did not end"
+    return job
+
+
+def test_a_job_trains_the_run_the_page_thread_trained(tmp_path):
+    dataset = sample_dataset("airline")
+    job = TrainingJob(specs()).start(dataset, SETTINGS, store=RunStore(tmp_path), owner="local")
+    assert job.running or job.finished.is_set()
+    finished(job)
+    assert job.error is None and not job.running
+    direct = train_run(dataset, specs(), SETTINGS)
+    ours, theirs = job.run.evaluation.results, direct.evaluation.results
+    assert list(ours) == ["naive", "snaive", "lstm"]
+    for key in ours:  # the same seed and settings: the same forecasts, thread or not
+        assert ours[key].metrics["MASE"] == theirs[key].metrics["MASE"], key
+    assert job.counts() == (3, 3)
+    assert all(fraction == 1.0 for fraction, _ in job.progress.values())
+    assert len(job.loss.losses["loss"]) == job.run.evaluation.results["lstm"].model.training_.epochs_run
+    assert RunStore(tmp_path).list()["status"].tolist() == ["finished"]
+
+
+def test_stop_ends_the_training_and_the_history_marks_it(tmp_path):
+    job = TrainingJob(specs({**QUICK_LSTM, "epochs": 5000, "patience": 5000})).start(
+        sample_dataset("airline"), SETTINGS, store=RunStore(tmp_path), owner="local")
+    deadline = time.monotonic() + 300
+    while job.loss.epochs < 2 and time.monotonic() < deadline:  # the LSTM is training
+        time.sleep(0.05)
+    assert job.running
+    job.stop.set()
+    finished(job, 60)
+    assert job.stopped and isinstance(job.error, Stopped) and job.run is None
+    assert job.counts() == (2, 3)  # the two naive models were scored before it
+    runs = RunStore(tmp_path).list()
+    assert runs["status"].tolist() == ["failed"]
+
+
+def test_other_pages_show_a_running_job_and_take_its_run_when_it_ends():
+    job = TrainingJob(specs({**QUICK_LSTM, "epochs": 5000, "patience": 5000})).start(sample_dataset("airline"), SETTINGS, owner="local")
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.session_state[JOB] = job
+        at.switch_page("pages/compare.py").run()
+        assert not at.exception
+        assert any("Training:" in info.value and "models scored" in info.value for info in at.sidebar.info)
+        assert "Nothing trained yet" in " ".join(i.value for i in at.main.info)  # no run yet: the page says so
+    finally:
+        job.stop.set()
+        finished(job, 60)
+
+    done = finished(TrainingJob(specs()).start(sample_dataset("airline"), SETTINGS, owner="local"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state[JOB] = done
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception
+    assert at.session_state[RESULTS] is done.run and JOB not in at.session_state
+    assert not at.sidebar.info
+    assert "Leaderboard" in [h.value for h in at.subheader]
+
+
+def test_the_train_page_says_a_stopped_job_stopped_and_forgets_it():
+    job = TrainingJob(specs({**QUICK_LSTM, "epochs": 5000, "patience": 5000})).start(sample_dataset("airline"), SETTINGS, owner="local")
+    job.stop.set()
+    finished(job, 120)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state[JOB] = job
+    at.switch_page("pages/data.py").run()
+    at.switch_page("pages/train.py").run()
+    assert not at.exception
+    assert any("Training stopped" in w.value for w in at.warning)
+    assert JOB not in at.session_state
+    assert not at.button[0].disabled  # Train models may be pressed again
