@@ -43,10 +43,12 @@ class TrainingJob:
 
     # ---------------------------------------------------------------- the training thread's side
     def start(self, dataset, settings, *, store=None, owner: str) -> "TrainingJob":
+        from core.models import import_needs
         from core.training import train_run
 
         def work():
             try:
+                import_needs([s.key for s in self.specs])  # after the Train page's own preloading, never beside it
                 self.run = train_run(dataset, self.specs, settings, store=store, on_model_progress=self._progress_for,
                                      on_epoch=self._on_epoch, on_result=self._on_result, owner=owner)
             except BaseException as error:  # kept for the page to say; Stopped included

@@ -88,7 +88,18 @@ def preload_needs(keys) -> threading.Thread | None:
 
 def import_needs(keys) -> None:
     """Import now the libraries these models' fits would import on first use (Keras with TensorFlow takes seconds), so
-    that a timed fit measures the fit: the CLI's own seconds exclude the imports, as a warm app's would."""
+    that a timed fit measures the fit: the CLI's own seconds exclude the imports, as a warm app's would.
+
+    One thread at a time: a training started while ``preload_needs``' thread still imports waits here for it instead of
+    importing the same libraries beside it (two threads importing one package can hand one of them a partly initialised
+    module)."""
+    from core.models.imports import IMPORT_LOCK
+
+    with IMPORT_LOCK:
+        _import(keys)
+
+
+def _import(keys) -> None:
     for key in keys:
         info = REGISTRY[key]
         info.load()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 import time
 import zipfile
@@ -22,7 +23,13 @@ from core.models.base import no_progress
 
 
 def keras_module():
+    """Keras, imported by one thread at a time: a fit that starts while the app preloads it waits for that import."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if "keras" not in sys.modules:
+        from core.models.imports import IMPORT_LOCK
+
+        with IMPORT_LOCK:
+            import keras  # noqa: F401
     import keras
 
     return keras

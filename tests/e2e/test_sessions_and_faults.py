@@ -159,7 +159,7 @@ def test_training_goes_on_while_the_reader_is_on_another_page_and_stop_ends_one(
     open_sample(page, server, "electricity")
     ready_to_train(page, epochs="60")
     page.get_by_role("button", name="Train models").click()
-    page.get_by_text("LSTM epoch").first.wait_for(timeout=300_000)
+    page.get_by_text("LSTM epoch").first.wait_for(timeout=120_000)
     go(page, "Learn")
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_text("models scored").wait_for(timeout=30_000)
@@ -173,7 +173,7 @@ def test_training_goes_on_while_the_reader_is_on_another_page_and_stop_ends_one(
 
     ready_to_train(page, epochs="1000")
     page.get_by_role("button", name="Train models").click()
-    page.get_by_text("LSTM epoch").first.wait_for(timeout=300_000)
+    page.get_by_text("LSTM epoch").first.wait_for(timeout=120_000)
     page.get_by_role("button", name="Stop training").click()
     page.get_by_text("Training stopped").wait_for(timeout=120_000)
     wait_idle(page)
