@@ -6,11 +6,13 @@ import streamlit as st
 from core.i18n import N_, _
 from ui.auth import require_sign_in
 from ui.language import choose_language
-from ui.state import JOB, current_run
+from ui.jobs import adopt_finished, jobs_elsewhere, sidebar_status
+from ui.state import current_run
 
 st.set_page_config(page_title="LSTM Lens", page_icon="🔎", layout="wide")
 choose_language()  # before any text is drawn: every sentence below follows it
 require_sign_in()  # with [auth] configured, nothing below runs for a signed-out visitor
+adopt_finished()  # a training or batch that ended while the reader was on any page: its result is the session's now
 # A refreshed or shared URL names its run (?run=…); reopen it before any page runs, since
 # navigating to another page drops the URL's parameters.
 current_run()
@@ -27,8 +29,5 @@ _PAGES = [
 _HERE = Path(__file__).parent
 pages = [st.Page(path, title=_(title), icon=icon, default=i == 0) for i, (path, title, icon) in enumerate(_PAGES) if (_HERE / path).exists()]
 page = st.navigation(pages)
-if JOB in st.session_state and page.url_path != "train":  # a training still running (or ended badly) on the Train page
-    from ui.training_job import sidebar_status
-
-    sidebar_status("pages/train.py")
+sidebar_status(jobs_elsewhere(page.url_path))  # how far a training or batch started on another page is
 page.run()

@@ -1,28 +1,22 @@
 """Batch: many series at once, per-series models on Dask, a global LSTM, the aggregate leaderboard."""
-import time
-
-import numpy as np
-import pandas as pd
 import streamlit as st
 
 from core.batch.cluster import LOCAL, SERIAL, check_scheduler, local_workers
-from core.batch.panel import check_columns, run_batch, suggest_settings
+from core.batch.panel import check_columns, suggest_settings
 from core.data.samples import PANELS
 from core.errors import DataError
 from core.evaluation.holdout import ModelSpec
-from core.i18n import N_, _, tr
+from core.i18n import N_, Text, _
 from core.i18n.formats import number
 from core.models import DEFAULT_BATCH_MODELS, GLOBAL_LSTM, NAIVE2, REGISTRY, label, preload_needs
-from core.runs.batches import load_batch, save_batch
+from core.runs.batches import load_batch
 from ui.auth import viewer
 from ui.language import scoped, start, start_many
 from ui.batch_results import show_result
-from ui.state import local_dask_client, plain, show_error
-from ui.tables import STATUSES, header
+from ui.batch_job import BatchJob, current_batch_job, follow
+from ui.state import BATCH, BATCH_ID, BATCH_JOB, local_dask_client, plain, show_error
 from ui.tables_io import load_table
 
-BATCH = "batch_result"
-BATCH_ID = "batch_id"
 CHOICES = [k for k in REGISTRY if k != NAIVE2]  # Naive2 is always scored: OWA is relative to it
 
 
@@ -108,40 +102,6 @@ def suggested(frame, id_col, date_col, value_col):
     return suggest_settings(frame, id_col, date_col, value_col)
 
 
-def run(frame, columns, ids, horizon, season, models: list[ModelSpec], where, score_season=None):
-    bar = st.progress(0.0, text=_("Starting…"))
-    board = st.empty()
-    state = pd.DataFrame({"series": ids, "status": _("waiting"), "fit s": np.nan}).set_index("series")
-    last = [0.0]
-
-    def draw(force=False):
-        if force or time.perf_counter() - last[0] > 0.4:
-            last[0] = time.perf_counter()
-            board.dataframe(state.reset_index().rename(columns=header), hide_index=True, width="stretch", height=260,
-                            column_config={header("fit s"): st.column_config.NumberColumn(format="%.1f")})
-
-    def on_series(sid, status, detail):
-        state.loc[sid, "status"] = _(STATUSES[status]) if status != "skipped" else _("skipped: {reason}").format(reason=tr(detail))
-        if status == "done":
-            state.loc[sid, "fit s"] = detail
-        draw()
-
-    def on_progress(fraction, message):
-        bar.progress(min(max(fraction, 0.0), 1.0), text=tr(message))
-
-    draw(force=True)
-    client = local_dask_client() if where == LOCAL else None
-    result = run_batch(frame, models, horizon, season, columns=columns, scheduler=SERIAL if where == LOCAL else where, client=client,
-                       score_season=score_season,
-                       on_progress=on_progress, on_series=on_series)
-    if client is not None:
-        result.scheduler = "Dask, local"
-    state.loc[state["status"] == _("waiting"), "status"] = _("done")
-    draw(force=True)
-    bar.progress(1.0, text=_("Done in {seconds} s.").format(seconds=number(result.seconds, 1)))
-    return result
-
-
 st.title(_("Batch"))
 st.caption(_("Many series at once: every model on every series' last points, the M4 means (sMAPE, MASE, OWA), and any series' chart. "
              "Per-series models run in parallel on Dask; the global LSTM trains one network for all."))
@@ -156,6 +116,16 @@ if BATCH not in st.session_state and st.query_params.get("batch"):
 elif st.session_state.get(BATCH_ID):
     st.query_params["batch"] = st.session_state[BATCH_ID]  # navigation clears the URL; a refresh must find the batch
 
+job = current_batch_job()
+if job is not None and not job.running:  # stopped or failed (one that ended well, app.py took)
+    if job.stopped:
+        st.warning(_("Batch stopped: nothing of it was kept. The results below, if any, are from before."))
+    else:
+        show_error(job.error if isinstance(job.error, DataError) else DataError(
+            Text("The batch failed: {kind}: {error}", kind=type(job.error).__name__, error=str(job.error)[:300])))
+    del st.session_state[BATCH_JOB]
+    job = None
+
 data, filename, panel = table_source()
 if data is not None:
     try:
@@ -166,17 +136,22 @@ if data is not None:
         ids = lengths_caption(frame, columns[0])
         horizon, season, models, where, score_season = settings(panel, frame, *columns)
         preload_needs([spec.key for spec in models])  # the libraries import while the settings are chosen (Train page too)
-        if st.button(_("Run the batch"), type="primary", disabled=not models, key="run_batch"):
+        running = job is not None and job.running
+        if st.button(_("Run the batch"), type="primary", disabled=not models or running, key="run_batch") and not running:
             check_scheduler(where, listed_only=True)
-            result = run(frame, columns, ids, horizon, season, models, where, score_season)
-            st.session_state[BATCH] = result
-            st.session_state[BATCH_ID] = st.query_params["batch"] = save_batch(result, owner=viewer().owner)  # a refresh or a restart reopens it
+            client = local_dask_client() if where == LOCAL else None
+            job = st.session_state[BATCH_JOB] = BatchJob(ids).start(
+                frame, models, horizon, season, columns=columns, scheduler=SERIAL if where == LOCAL else where, client=client,
+                score_season=score_season, owner=viewer().owner)
+            st.rerun()  # the page again, its Run button off while the batch runs
     except DataError as error:
         show_error(error)
         if BATCH in st.session_state:
             st.info(_("The results of your last batch are still shown below."))
-elif BATCH not in st.session_state:
+elif BATCH not in st.session_state and job is None:
     st.info(_("Pick the sample or upload a file with one row per series and time step."))
+if job is not None and job.running:
+    follow(job)  # until it ends, then the page again
 
 if BATCH in st.session_state:
     st.divider()

@@ -125,30 +125,30 @@ if submitted and running_job() is None:
     except DataError as error:
         show_error(error)
         st.stop()
-    if LSTM in models or GRU in models:
-        for reason in cudnn_eligibility(recurrent_dropout=float(recurrent_dropout)):
-            st.warning(_("On a GPU this network cannot use the fused cuDNN kernel because {reason}; it will train several times slower "
-                         "there.").format(reason=plain(tr(reason))))
+    notes = [_("On a GPU this network cannot use the fused cuDNN kernel because {reason}; it will train several times slower there.").format(
+        reason=plain(tr(reason))) for reason in (cudnn_eligibility(recurrent_dropout=float(recurrent_dropout)) if LSTM in models or GRU in models else [])]
     try:
         store = get_store()
     except DataError as error:  # train anyway; the run cannot be saved
-        show_error(error)
+        notes.append(plain(tr(error)))
         store = None
-    st.session_state[JOB] = TrainingJob(specs).start(dataset, settings, store=store, owner=viewer().owner)
+    st.session_state[JOB] = TrainingJob(specs, notes).start(dataset, settings, store=store, owner=viewer().owner)
+    st.rerun()  # the page again, its Train button off while the job runs
 
 job = current_job()
 if job is not None:
     if job.running:
-        follow(job, show_leaderboard, leaderboard)
+        follow(job, show_leaderboard, leaderboard)  # until it ends, then the page again
+    elif job.error is None:
+        st.rerun()  # it ended well a moment ago: app.py takes its run
     if job.stopped:
         st.warning(_("Training stopped: nothing of it was kept. The results below, if any, are from before."))
     elif job.error is not None:
         show_error(job.error if isinstance(job.error, DataError) else DataError(
             Text("Training failed: {kind}: {error}", kind=type(job.error).__name__, error=str(job.error)[:300])))
-    if job.run is None:
-        del st.session_state[JOB]
+    del st.session_state[JOB]  # said once
 
-run = current_run()  # a job that ended well: its run is now the session's
+run = current_run()
 saved = st.session_state.pop(JUST_SAVED, None)
 if saved:
     st.success(_("Run {run} saved. It survives a browser refresh and a server restart; find it again on the Runs page.").format(run=plain(saved)))

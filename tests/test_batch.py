@@ -312,3 +312,16 @@ def test_a_saved_batch_keeps_its_global_network_to_look_inside(tmp_path):
     (tmp_path / "batches").joinpath(next(p.name for p in (tmp_path / "batches").iterdir()), "global_lstm.keras").write_bytes(b"broken")
     damaged = load_batch(next(p.name for p in (tmp_path / "batches").iterdir()), tmp_path)
     assert damaged.models == {} and damaged.summary.equals(again.summary)  # the scores stand without the network
+
+
+def test_progress_gives_the_global_model_a_share_as_large_as_all_series():
+    """The sidebar and the Batch page's bar say how far a batch is: the per-series models fill the first half, the global
+    LSTM (which fits every series, and takes longest) the second; never backwards, and 1 at the end."""
+    seen = []
+    run_batch(synthetic_panel(), [ModelSpec("snaive"), ModelSpec("global_lstm", {"epochs": 2, "units": 4})], horizon=12, season=12,
+              on_progress=lambda fraction, message: seen.append((fraction, str(message))))
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    per_series_done = [f for f, m in seen if m.startswith("series ")][-1]
+    assert per_series_done == pytest.approx(0.5)  # every series' own models done: half way
+    assert any(0.5 < f < 1.0 for f, m in seen if not m.startswith("series "))  # the global LSTM's epochs in between

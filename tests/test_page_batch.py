@@ -42,7 +42,7 @@ def test_batch_page_runs_the_sample_and_opens_a_series(short_global_training):
     assert set(summary.index) == {"Seasonal naive", "Linear regression", "Global LSTM", "Naive2"}
     assert (summary["series"] == 24).all()
     assert summary.loc["Naive2", "OWA"] == 1.0
-    board = at.dataframe[1].value  # the first table is the per-series progress
+    board = at.dataframe[0].value  # the leaderboard (the per-series progress is gone with the batch done)
     assert list(board["model"]) == list(result.summary["model"])
     assert any("global LSTM 1×64, series embedding 8" in c.value and "3 epochs" in c.value for c in at.caption)
     assert len(at.get("plotly_chart")) == 2  # error distribution and the opened series

@@ -9,7 +9,10 @@ from core.runs.records import Dataset, TrainingRun  # noqa: F401  (re-exported f
 DATASET = "dataset"          # Dataset: the cleaned series every page works on
 RESULTS = "results"          # training results (core.evaluation.holdout.Evaluation)
 JOB = "training_job"         # ui.training_job.TrainingJob: a Train press whose training runs in its own thread
-JUST_SAVED = "training_just_saved"  # the run id of a job that just ended well, for the Train page's line
+JUST_SAVED = "training_just_saved"  # the run id of a training that just ended well, for the Train page's line
+BATCH = "batch_result"       # the Batch page's result (core.batch.panel.BatchResult)
+BATCH_ID = "batch_id"        # its saved id
+BATCH_JOB = "batch_job"      # ui.batch_job.BatchJob: a batch running in its own thread
 
 
 def current_dataset() -> Dataset | None:
@@ -117,10 +120,6 @@ def delete_run(run_id: str) -> None:
 
 def current_run() -> TrainingRun | None:
     """This session's run; after a browser refresh or a server restart, the one named in the URL (?run=…)."""
-    if JOB in st.session_state:  # a training that ended while the reader was on any page: its run is this session's now
-        from ui.training_job import adopt_finished
-
-        adopt_finished(RESULTS)
     run = st.session_state.get(RESULTS)
     if run is None and st.query_params.get("run"):
         try:

@@ -1,45 +1,40 @@
 """A Train press running in a thread of its own, so that training goes on while the reader opens other pages.
 
-The Train page starts a ``TrainingJob`` and keeps it in the session. The job only records: each model's progress,
-the loss curve of the network training now, the results scored so far, and at the end the run (or the error, or that
-the reader stopped it). Whichever page is open draws from it: the Train page follows it live (``follow``), the other
-pages say in the sidebar how far it is, and the first page run after it ends takes its run as the session's
-(``adopt_finished``). Nothing here calls Streamlit from the training thread.
+The Train page starts a ``TrainingJob`` (ui.jobs) and keeps it in the session. The job only records: each model's
+progress, the loss curve of the network training now, the results scored so far, and at the end the run (or the
+error, or that the reader stopped it). The Train page follows it live (``follow``), the other pages say in the sidebar
+how far it is, and the first page run after it ends takes its run as the session's (ui.jobs.adopt_finished).
 """
 from __future__ import annotations
 
-import threading
 import time
 
 import streamlit as st
 
 from core.i18n import Text, _, tr
 from core.i18n.formats import number
+from ui.jobs import POLL_SECONDS, Job, Stopped  # noqa: F401  (Stopped: what a stopped job's error is)
 from ui.live_loss import LiveLossChart
-from ui.state import JOB, JUST_SAVED
-
-POLL_SECONDS = 0.25        # how often the Train page redraws a running job (and notices the reader leaving)
+from ui.state import JOB, JUST_SAVED, RESULTS
 
 
-class Stopped(BaseException):
-    """Raised in the training thread when the reader presses Stop; a BaseException, so that no model's own error
-    handling (which keeps the other models going) catches it."""
-
-
-class TrainingJob:
+class TrainingJob(Job):
     """One Train press: ``start`` runs ``core.training.train_run`` in a daemon thread with callbacks that record."""
 
-    def __init__(self, specs):
+    page = "pages/train.py"
+
+    def __init__(self, specs, notes=()):
+        super().__init__()
         self.specs = list(specs)
+        self.notes = list(notes)    # warnings the page gave when Train was pressed, shown while it runs
         self.progress = {s.key: (0.0, Text("{label}: waiting", label=Text(s.label))) for s in self.specs}
         self.loss = LiveLossChart()
         self.results = {}           # key -> ModelResult, the models scored so far
-        self.run = None             # the TrainingRun, when it ended well
-        self.error = None           # the exception that ended it otherwise
-        self.stop = threading.Event()
-        self.finished = threading.Event()
-        self.started = time.perf_counter()
-        self.seconds = 0.0
+
+    @property
+    def run(self):
+        """The TrainingRun, when it ended well."""
+        return self.result
 
     # ---------------------------------------------------------------- the training thread's side
     def start(self, dataset, settings, *, store=None, owner: str) -> "TrainingJob":
@@ -47,47 +42,37 @@ class TrainingJob:
         from core.training import train_run
 
         def work():
-            try:
-                import_needs([s.key for s in self.specs])  # after the Train page's own preloading, never beside it
-                self.run = train_run(dataset, self.specs, settings, store=store, on_model_progress=self._progress_for,
-                                     on_epoch=self._on_epoch, on_result=self._on_result, owner=owner)
-            except BaseException as error:  # kept for the page to say; Stopped included
-                self.error = error
-            finally:
-                self.seconds = time.perf_counter() - self.started
-                self.finished.set()
+            import_needs([s.key for s in self.specs])  # after the Train page's own preloading, never beside it
+            return train_run(dataset, self.specs, settings, store=store, on_model_progress=self._progress_for,
+                             on_epoch=self._on_epoch, on_result=self._on_result, owner=owner)
 
-        threading.Thread(target=work, name="lstm-lens-training", daemon=True).start()
-        return self
-
-    def _check(self) -> None:
-        if self.stop.is_set():
-            raise Stopped("stopped on the Train page before it ended")
+        return self._start(work, "lstm-lens-training")
 
     def _progress_for(self, spec):
         def update(fraction, message):
-            self._check()
+            self.check()
             self.progress[spec.key] = (min(1.0, max(0.0, float(fraction))), message)
         return update
 
     def _on_epoch(self, epoch: int, logs: dict) -> None:
-        self._check()
+        self.check()
         self.loss(epoch, logs)
 
     def _on_result(self, results: dict) -> None:
         self.results = results
 
     # ---------------------------------------------------------------- what pages read
-    @property
-    def running(self) -> bool:
-        return not self.finished.is_set()
-
-    @property
-    def stopped(self) -> bool:
-        return isinstance(self.error, Stopped)
-
     def counts(self) -> tuple[int, int]:
         return len(self.results), len(self.specs)
+
+    def sidebar_line(self) -> str:
+        done, total = self.counts()
+        return _("Training: {done} of {total} models scored.").format(done=done, total=total)
+
+    def adopt(self) -> None:
+        st.session_state[RESULTS] = self.run
+        if self.run.run_id:
+            st.session_state[JUST_SAVED] = self.run.run_id  # the Train page says so once
 
 
 def current_job() -> TrainingJob | None:
@@ -99,23 +84,13 @@ def running_job() -> TrainingJob | None:
     return job if job is not None and job.running else None
 
 
-def adopt_finished(results_key: str) -> None:
-    """A job that ended with a run: its run becomes the session's (``results_key``) and the job is dropped (ui.state's
-    current_run calls this on every page). A stopped or failed job stays until the Train page says what happened."""
-    job = current_job()
-    if job is None or job.running or job.run is None:
-        return
-    st.session_state[results_key] = job.run
-    del st.session_state[JOB]
-    if job.run.run_id:
-        st.session_state[JUST_SAVED] = job.run.run_id  # the Train page says so once
-
-
 def follow(job: TrainingJob, show_leaderboard, leaderboard) -> None:
     """Draw a running job on the Train page until it ends, then run the page again: a bar per model, the elapsed time,
     the leaderboard of the models scored so far and the live loss curve. Each poll sends the page something, which is when Streamlit notices
     that the reader opened another page (this run then stops; the training does not)."""
     st.subheader(_("Training"))
+    for note in job.notes:
+        st.warning(note)
     st.caption(_("Training goes on if you open another page; come back here to follow it, or find its results on the "
                  "other pages when it is done."))
     if st.button(_("Stop training"), key="stop_training", icon=":material/stop_circle:"):
@@ -147,26 +122,3 @@ def follow(job: TrainingJob, show_leaderboard, leaderboard) -> None:
             break
         time.sleep(POLL_SECONDS)
     st.rerun()  # the page again, as it is without a running job: the form enabled, the run's results below it
-
-
-def sidebar_status(train_page: str) -> None:
-    """On pages other than Train: how far this session's training is, redrawn every two seconds while it runs."""
-    if current_job() is None:
-        return
-
-    @st.fragment(run_every=2.0)
-    def status():
-        job = current_job()
-        if job is None:
-            return
-        done, total = job.counts()
-        if job.running:
-            st.info(_("Training: {done} of {total} models scored.").format(done=done, total=total), icon=":material/model_training:")
-        elif job.run is not None:  # the whole page again: app.py takes the run as the session's
-            st.rerun()
-        else:
-            st.warning(_("Training ended without a run; the Train page says why."), icon=":material/warning:")
-        st.page_link(train_page, label=_("Open Train"), icon=":material/model_training:")
-
-    with st.sidebar:
-        status()

@@ -194,7 +194,9 @@ def run_batch(frame: pd.DataFrame, specs: list[ModelSpec], horizon: int, season:
 
     local = [s for s in specs if not REGISTRY[s.key].panel]
     global_specs = [s for s in specs if REGISTRY[s.key].panel]
-    steps = len(series) + len(global_specs)
+    # Progress: one step per series for the per-series models, and as many for each panel model (it fits them all, and
+    # takes longer than all of them together).
+    steps = len(series) * (1 + len(global_specs))
     done = [0]
 
     def finished(sid, seconds):
@@ -209,12 +211,12 @@ def run_batch(frame: pd.DataFrame, specs: list[ModelSpec], horizon: int, season:
         frames.extend(outcomes[sid][1])
     for spec in global_specs:
         def global_progress(fraction, message, base=done[0]):
-            progress(min(1.0, (base + fraction) / steps), message)
+            progress(min(1.0, (base + fraction * len(series)) / steps), message)
         g_rows, g_frames, note, models[spec.key] = run_global(spec, series, horizon, season, level, global_progress, score_season)
+        done[0] += len(series)
         rows.extend(g_rows)
         frames.extend(g_frames)
         notes.append(note)
-        done[0] += 1
     metrics = table(rows)
     order = {sid: i for i, sid in enumerate(series)}
     metrics = metrics.sort_values("unique_id", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)

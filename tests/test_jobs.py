@@ -1,15 +1,20 @@
-"""Training in a thread of its own (ui.training_job): the same run as training in the page's own thread, Stop ends it
-and marks it in the history, and whichever page the reader is on says how far it is and takes its run when it ends."""
+"""Training and batches in a thread of their own (ui.jobs): the same run as in the page's own thread, Stop ends one
+(and the history marks a stopped training), and whichever page the reader is on says how far it is and takes its
+result when it ends."""
 import time
 
 from streamlit.testing.v1 import AppTest
 
+from core.batch.panel import run_batch
 from core.evaluation.holdout import ModelSpec
 from core.runs.store import RunStore
 from core.training import RunSettings, sample_dataset, train_run
 from tests.conftest import ROOT
-from ui.state import JOB, RESULTS
-from ui.training_job import Stopped, TrainingJob
+from tests.test_batch import long_frame
+from ui.batch_job import BatchJob
+from ui.jobs import Stopped
+from ui.state import BATCH, BATCH_ID, BATCH_JOB, JOB, RESULTS
+from ui.training_job import TrainingJob
 
 QUICK_LSTM = {"epochs": 3, "units": 4, "members": 1}
 SETTINGS = RunSettings(test_size=12, horizon=12, season=12)
@@ -19,7 +24,7 @@ def specs(lstm=QUICK_LSTM):
     return [ModelSpec("naive"), ModelSpec("snaive"), ModelSpec("lstm", dict(lstm))]
 
 
-def finished(job: TrainingJob, timeout: float = 300) -> TrainingJob:
+def finished(job, timeout: float = 300) -> TrainingJob:
     assert job.finished.wait(timeout), "the training thread did not end"
     return job
 
@@ -91,3 +96,46 @@ def test_the_train_page_says_a_stopped_job_stopped_and_forgets_it():
     assert any("Training stopped" in w.value for w in at.warning)
     assert JOB not in at.session_state
     assert not at.button[0].disabled  # Train models may be pressed again
+
+
+def start_batch(specs, owner="local"):
+    frame = long_frame()
+    ids = sorted(frame["unique_id"].astype(str).unique())
+    return BatchJob(ids).start(frame, specs, 7, 7, columns=("unique_id", "ds", "y"), scheduler="serial", client=None,
+                               score_season=None, owner=owner)
+
+
+def test_a_batch_job_runs_saves_and_hands_its_result_to_the_batch_page(tmp_path, monkeypatch):
+    monkeypatch.setenv("LSTM_LENS_HOME", str(tmp_path))
+    job = finished(start_batch([ModelSpec("snaive"), ModelSpec("regression")]))
+    assert job.error is None and job.fraction == 1.0
+    direct = run_batch(long_frame(), [ModelSpec("snaive"), ModelSpec("regression")], horizon=7, season=7)
+    scores = ["model", "series", "sMAPE", "MASE", "OWA"]
+    assert job.result.summary[scores].equals(direct.summary[scores])  # the same batch as in the page's own thread
+    assert {status for status, _ in job.statuses.values()} <= {"done", "skipped"}
+    assert job.batch_id and (tmp_path / "batches").exists()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state[BATCH_JOB] = job
+    at.switch_page("pages/batch.py").run()
+    assert not at.exception
+    assert at.session_state[BATCH] is job.result and at.session_state[BATCH_ID] == job.batch_id
+    assert BATCH_JOB not in at.session_state
+
+
+def test_a_running_batch_is_shown_on_other_pages_and_stop_ends_it():
+    job = start_batch([ModelSpec("snaive"), ModelSpec("global_lstm", {"epochs": 5000, "patience": 5000})])
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.session_state[BATCH_JOB] = job
+        at.switch_page("pages/train.py").run()
+        assert not at.exception
+        assert any(info.value.startswith("Batch:") and "% done" in info.value for info in at.sidebar.info)
+    finally:
+        job.stop.set()
+        finished(job, 120)
+    assert job.stopped and job.result is None and job.batch_id is None
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state[BATCH_JOB] = job
+    at.switch_page("pages/batch.py").run()
+    assert not at.exception
+    assert any("Batch stopped" in w.value for w in at.warning) and BATCH_JOB not in at.session_state
