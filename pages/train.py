@@ -133,7 +133,6 @@ if submitted and running_job() is None:
         notes.append(plain(tr(error)))
         store = None
     st.session_state[JOB] = TrainingJob(specs, notes).start(dataset, settings, store=store, owner=viewer().owner)
-    st.rerun()  # the page again, its Train button off while the job runs
 
 job = current_job()
 if job is not None:

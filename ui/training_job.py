@@ -13,6 +13,7 @@ import streamlit as st
 
 from core.i18n import Text, _, tr
 from core.i18n.formats import number
+from core.models import REGISTRY, import_needs
 from ui.jobs import POLL_SECONDS, Job, Stopped  # noqa: F401  (Stopped: what a stopped job's error is)
 from ui.live_loss import LiveLossChart
 from ui.state import JOB, JUST_SAVED, RESULTS
@@ -38,17 +39,20 @@ class TrainingJob(Job):
 
     # ---------------------------------------------------------------- the training thread's side
     def start(self, dataset, settings, *, store=None, owner: str) -> "TrainingJob":
-        from core.models import import_needs
         from core.training import train_run
 
         def work():
-            import_needs([s.key for s in self.specs])  # after the Train page's own preloading, never beside it
             return train_run(dataset, self.specs, settings, store=store, on_model_progress=self._progress_for,
                              on_epoch=self._on_epoch, on_result=self._on_result, owner=owner)
 
         return self._start(work, "lstm-lens-training")
 
     def _progress_for(self, spec):
+        """Called as each model starts: its libraries are imported first, after the Train page's own preloading and
+        never beside it (the naive models, which need none, start at once)."""
+        if REGISTRY[spec.key].needs:
+            import_needs([spec.key])
+
         def update(fraction, message):
             self.check()
             self.progress[spec.key] = (min(1.0, max(0.0, float(fraction))), message)
