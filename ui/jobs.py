@@ -33,7 +33,6 @@ class Job:
         self.stop = threading.Event()
         self.finished = threading.Event()
         self.started = time.perf_counter()
-        self.seconds = 0.0
 
     def _start(self, work, name: str):
         def run():
@@ -42,7 +41,6 @@ class Job:
             except BaseException as error:  # kept for the page to say; Stopped included
                 self.error = error
             finally:
-                self.seconds = time.perf_counter() - self.started
                 self.finished.set()
 
         threading.Thread(target=run, name=name, daemon=True).start()

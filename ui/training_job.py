@@ -14,7 +14,7 @@ import streamlit as st
 from core.i18n import Text, _, tr
 from core.i18n.formats import number
 from core.models import REGISTRY, import_needs
-from ui.jobs import POLL_SECONDS, Job, Stopped  # noqa: F401  (Stopped: what a stopped job's error is)
+from ui.jobs import POLL_SECONDS, Job
 from ui.live_loss import LiveLossChart
 from ui.state import JOB, JUST_SAVED, RESULTS
 
