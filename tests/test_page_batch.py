@@ -15,7 +15,7 @@ def open_batch():
 
 @pytest.fixture
 def short_global_training(monkeypatch):
-    """The global LSTM trained for 3 epochs instead of its default 22: this test follows the page, not the accuracy
+    """The global LSTM trained for 3 epochs instead of its default 12: this test follows the page, not the accuracy
     (tests/test_batch.py trains it in full), and the full training was an eighth of the suite's time on a 2-core CPU."""
     from core.evaluation import holdout
     from core.models import GLOBAL_LSTM

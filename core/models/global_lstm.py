@@ -111,7 +111,7 @@ class GlobalLSTM(Forecaster):
     panel = True
 
     def __init__(self, horizon: int, season: int = 1, lookback: int | None = None, units: int = 64, embedding: int = 0,
-                 epochs: int = 22, patience: int = 6, batch_size: int | None = None, windows_per_series: int | None = None,
+                 epochs: int = 12, patience: int = 6, batch_size: int | None = None, windows_per_series: int | None = None,
                  learning_rate: float = 4e-3, seed: int = 0, level: float = 0.9, device: str | None = None, choose_base: bool = True):
         self._keep(locals())
         self.horizon = check_horizon(horizon)
