@@ -64,10 +64,19 @@ def open_client(scheduler: str, workers: int | None = None):
                                scheduler_kwargs={"preload": [_NO_HTTP]}, preload=[_NO_HTTP])
         return Client(cluster, security=security)
     try:
+        _reachable(scheduler)  # refused or unknown: said at once, not after the client's 10 s of retries
         return Client(scheduler, timeout="10s")
     except Exception as error:  # refused, timed out, or not a Dask scheduler at all: a sentence, never a traceback
         raise DataError(Text("Could not reach the Dask scheduler at {scheduler} ({name}). Check that it is running and "
                              "reachable, or choose the local cluster.", scheduler=scheduler, name=type(error).__name__)) from None
+
+
+def _reachable(address: str, seconds: float = 5.0) -> None:
+    """Open and close a TCP connection to ``tcp://host:port``; an OSError (refused, no route, unknown host) if none."""
+    import socket
+
+    host, port = address[len("tcp://"):].rsplit(":", 1)
+    socket.create_connection((host.strip("[]"), int(port)), timeout=seconds).close()
 
 
 def close_client(client) -> None:
