@@ -79,7 +79,7 @@ st.subheader(T("nonlinear_title"))
 st.markdown(T("nonlinear_body"))
 spread = float(np.std(series.to_numpy())) or 1.0
 sizes = np.linspace(-3, 3, 13)
-response = np.array([lens.forecast_from(model, lens.edited(window, lens.add_spike(window.values, len(window.values) - 1, s * spread))).mean() for s in sizes])
+response = lens.forecasts_from(model, window, [lens.add_spike(window.values, len(window.values) - 1, s * spread) for s in sizes]).mean(axis=1)
 st.plotly_chart(lc.response_chart(sizes, response, T("spike"), T("mean_forecast")), width="stretch", key="learn_response")
 
 st.subheader(T("lag_title"))

@@ -45,6 +45,29 @@ def test_sensitivity_and_noise(fitted):
     assert noisy.shape == (5, 6)
 
 
+def test_probes_in_one_batch_give_what_one_forecast_per_edit_gives(fitted):
+    """The Learn page's probes send all their edited windows through the network at once: each row must be the forecast
+    that edited window gives on its own, and each channel's sensitivity what nudging that channel alone gives."""
+    model, series = fitted
+    window = lens.window_at(model, series, None, 150)
+    rng = np.random.default_rng(3)
+    copies = [window.values + rng.normal(0, 2, len(window.values)) * (k % 3) for k in range(7)]
+    one_by_one = np.stack([lens.forecast_from(model, lens.edited(window, c)) for c in copies])
+    np.testing.assert_allclose(lens.forecasts_from(model, window, copies), one_by_one, rtol=1e-5, atol=1e-5)
+
+    ready = lens.prepared(model, window)
+    base = model.forecast_window(ready)[0]
+    for c, (name, found) in enumerate(lens.channel_sensitivity(model, window, relative=0.05).items()):
+        nudged = ready.x.copy()
+        nudged[..., c] += 0.05
+        moved = model.forecast_window(type(ready)(nudged, ready.base, ready.spread))[0]
+        assert found == pytest.approx(np.abs(moved - base).mean() / (0.05 * model.scaling_.scale), rel=1e-4), name
+    nudge = float(model.scaling_.scale) * 0.01
+    step = 5
+    alone = (lens.forecast_from(model, lens.edited(window, lens.add_spike(window.values, step, nudge))) - base) / nudge
+    np.testing.assert_allclose(lens.nudged_changes(model, window)[step], alone, rtol=1e-3, atol=1e-3)
+
+
 def test_edits():
     values = np.arange(24, dtype=float) + np.tile([0, 5, 0, -5], 6)
     assert lens.add_spike(values, 3, 10)[3] == values[3] + 10

@@ -68,6 +68,12 @@ def forecast_from(model, window: Window) -> np.ndarray:
     return model.forecast_window(prepared(model, window))[0]
 
 
+def forecasts_from(model, window: Window, copies: list[np.ndarray]) -> np.ndarray:
+    """Forecasts (copies, H) from edited copies of one window's values, all through the network in one call (a call
+    costs tens of milliseconds whatever its batch, so a probe of many edits costs about what one forecast does)."""
+    return model.forecast_window(prepared_copies(model, window, copies))
+
+
 MAX_HISTORY_WINDOWS = 50_000  # as many as the LSTM trains on: windows of a longer series are built only for its end
 
 
@@ -124,7 +130,8 @@ def nudged_changes(model, window: Window, relative: float = 0.01) -> np.ndarray:
     series' spread in turn, all nudged copies through the network in one batch."""
     nudge = float(model.scaling_.scale) * relative
     copies = [add_spike(window.values, t, nudge) for t in range(len(window.values))]
-    return (model.forecast_window(prepared_copies(model, window, copies)) - forecast_from(model, window)) / nudge
+    out = forecasts_from(model, window, [window.values, *copies])  # the unedited window in the same batch
+    return (out[1:] - out[0]) / nudge
 
 
 def sensitivity(model, window: Window, relative: float = 0.01) -> np.ndarray:
@@ -137,22 +144,20 @@ def channel_sensitivity(model, window: Window, relative: float = 0.05) -> dict[s
     from core.models.windows import channel_names
 
     ready = prepared(model, window)
-    base = model.forecast_window(ready)[0]
     names = channel_names(model.covariate_names_, model.scaling_)
-    out = {}
-    for c, name in enumerate(names):
-        nudged = ready.x.copy()
-        nudged[..., c] += relative
-        moved = model.forecast_window(Prepared(nudged, ready.base, ready.spread))[0]
-        out[name] = float(np.abs(moved - base).mean() / (relative * model.scaling_.scale))
-    return out
+    nudged = np.repeat(ready.x, len(names) + 1, axis=0)  # the window, then one copy per channel nudged at every step
+    for c in range(len(names)):
+        nudged[c + 1, ..., c] += relative
+    rows = len(nudged)
+    out = model.forecast_window(Prepared(nudged, np.repeat(ready.base, rows, axis=0), np.repeat(ready.spread, rows)))
+    return {name: float(np.abs(out[c + 1] - out[0]).mean() / (relative * model.scaling_.scale)) for c, name in enumerate(names)}
 
 
 def noisy_forecasts(model, window: Window, noise: float, draws: int = 30, seed: int = 0) -> np.ndarray:
     """Forecasts from ``draws`` copies of the window with Gaussian noise of ``noise`` × series spread added; (draws, H)."""
     rng = np.random.default_rng(seed)
     copies = [window.values + rng.normal(0, noise * model.scaling_.scale, len(window.values)) for _ in range(draws)]
-    return model.forecast_window(prepared_copies(model, window, copies))
+    return forecasts_from(model, window, copies)
 
 
 def window_end_at(index: pd.Index, clicked, lookback: int) -> tuple[int, str]:
