@@ -235,11 +235,15 @@ def cosine_decay(learning_rate: float, steps: int):
 
 
 def predict_network(network, inputs, device: str | None = None) -> np.ndarray:
+    """The network's outputs for ``inputs`` in one call of Keras' compiled predict step. Called eagerly, a recurrent
+    network costs about 150 ms a call whatever the batch (its steps run op by op); compiled, the first call of a network
+    traces it (about the same) and later ones take a few milliseconds, which is what the pages' what-if edits and
+    probes need (BENCHMARKS.md, "Interactive latency")."""
     keras = keras_module()
     if device is None:
-        return np.asarray(keras.ops.convert_to_numpy(network(inputs, training=False)), dtype=float)
+        return np.asarray(network.predict_on_batch(inputs), dtype=float)
     with keras.device(device):
-        return np.asarray(keras.ops.convert_to_numpy(network(inputs, training=False)), dtype=float)
+        return np.asarray(network.predict_on_batch(inputs), dtype=float)
 
 
 def conformal_width(abs_residuals: np.ndarray, level: float) -> np.ndarray:
