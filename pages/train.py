@@ -108,8 +108,7 @@ with st.form("train_settings"):
         a = st.columns(6)
         order = tuple(a[i].number_input(name, 0, 5, value, key=f"arima_{name}") for i, (name, value) in enumerate(zip("pdq", (1, 1, 1))))
         seasonal_order = tuple(a[3 + i].number_input(name, 0, 2, value, key=f"arima_{name}s") for i, (name, value) in enumerate(zip("PDQ", (0, 1, 1))))
-    train_slot = st.empty()  # the button is drawn again, disabled, in the run that starts a training
-    submitted = train_slot.form_submit_button(_("Train models"), type="primary", disabled=running_job() is not None)
+    submitted = st.form_submit_button(_("Train models"), type="primary", disabled=running_job() is not None)
 
 preload_needs(models)  # TensorFlow's import (seconds) runs while the settings are chosen, not after Train is pressed
 
@@ -134,7 +133,6 @@ if submitted and running_job() is None:
         notes.append(plain(tr(error)))
         store = None
     st.session_state[JOB] = TrainingJob(specs, notes).start(dataset, settings, store=store, owner=viewer().owner)
-    train_slot.form_submit_button(_("Train models"), type="primary", disabled=True, key="train_while_running")
 
 job = current_job()
 if job is not None:
