@@ -70,7 +70,7 @@ def forecast_from(model, window: Window) -> np.ndarray:
 
 def forecasts_from(model, window: Window, copies: list[np.ndarray]) -> np.ndarray:
     """Forecasts (copies, H) from edited copies of one window's values, all through the network in one call (a call
-    costs tens of milliseconds whatever its batch, so a probe of many edits costs about what one forecast does)."""
+    costs about the same whatever its batch, so a probe of many edits costs about what one forecast does)."""
     return model.forecast_window(prepared_copies(model, window, copies))
 
 

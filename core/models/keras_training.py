@@ -239,10 +239,9 @@ def predict_network(network, inputs, device: str | None = None) -> np.ndarray:
     network costs about 150 ms a call whatever the batch (its steps run op by op); compiled, the first call of a network
     traces it (about the same) and later ones take a few milliseconds, which is what the pages' what-if edits and
     probes need (BENCHMARKS.md, "Interactive latency")."""
-    keras = keras_module()
     if device is None:
         return np.asarray(network.predict_on_batch(inputs), dtype=float)
-    with keras.device(device):
+    with keras_module().device(device):
         return np.asarray(network.predict_on_batch(inputs), dtype=float)
 
 
