@@ -16,7 +16,7 @@ from ui.auth import viewer
 from ui.language import scoped, start, start_many
 from ui.training_job import TrainingJob, current_job, follow, running_job
 from ui.tuning_view import show_tuning
-from ui.state import JOB, JUST_SAVED, current_run, get_store, next_step, plain, require_dataset, show_error
+from ui.state import JOB, JUST_SAVED, TRAIN_PRESSED, current_run, get_store, next_step, plain, require_dataset, show_error
 from ui.tables import for_reader, header
 
 
@@ -108,23 +108,31 @@ with st.form("train_settings"):
         a = st.columns(6)
         order = tuple(a[i].number_input(name, 0, 5, value, key=f"arima_{name}") for i, (name, value) in enumerate(zip("pdq", (1, 1, 1))))
         seasonal_order = tuple(a[3 + i].number_input(name, 0, 2, value, key=f"arima_{name}s") for i, (name, value) in enumerate(zip("PDQ", (0, 1, 1))))
-    submitted = st.form_submit_button(_("Train models"), type="primary", disabled=running_job() is not None)
+    # The click is read from the flag its callback sets before this run, and the request checked before the button is
+    # drawn, so that a training's own run draws it disabled (Streamlit drops what a disabled widget reports, so the
+    # button's own value cannot be read then) and a refused request leaves it enabled.
+    submitted, problem = st.session_state.pop(TRAIN_PRESSED, False) and running_job() is None, None
+    if submitted:
+        recurrent = dict(lookback=int(lookback) or None, layers=int(layers), units=int(units), epochs=int(epochs), learning_rate=float(learning_rate),
+                         batch_size=int(batch_size) or None, dropout=float(dropout), seed=int(seed), patience=int(patience),
+                         recurrent_dropout=float(recurrent_dropout), device=device)
+        params = {LSTM: recurrent, GRU: dict(recurrent), ARIMA: dict(order=order, seasonal_order=seasonal_order) if manual else {}}
+        specs = [ModelSpec(k, params.get(k, {})) for k in models]
+        settings = RunSettings(test_size=int(test_size), horizon=int(horizon), season=int(season), level=level,
+                               tune_seconds=float(tune_seconds) if tune else 0.0)
+        try:
+            check_request(dataset, specs, settings)
+        except DataError as error:
+            submitted, problem = False, error
+    st.form_submit_button(_("Train models"), type="primary", disabled=submitted or running_job() is not None,
+                          on_click=st.session_state.__setitem__, args=(TRAIN_PRESSED, True))
 
 preload_needs(models)  # TensorFlow's import (seconds) runs while the settings are chosen, not after Train is pressed
 
-if submitted and running_job() is None:
-    recurrent = dict(lookback=int(lookback) or None, layers=int(layers), units=int(units), epochs=int(epochs), learning_rate=float(learning_rate),
-                     batch_size=int(batch_size) or None, dropout=float(dropout), seed=int(seed), patience=int(patience),
-                     recurrent_dropout=float(recurrent_dropout), device=device)
-    params = {LSTM: recurrent, GRU: dict(recurrent), ARIMA: dict(order=order, seasonal_order=seasonal_order) if manual else {}}
-    specs = [ModelSpec(k, params.get(k, {})) for k in models]
-    settings = RunSettings(test_size=int(test_size), horizon=int(horizon), season=int(season), level=level,
-                           tune_seconds=float(tune_seconds) if tune else 0.0)
-    try:
-        check_request(dataset, specs, settings)
-    except DataError as error:
-        show_error(error)
-        st.stop()
+if problem is not None:
+    show_error(problem)
+    st.stop()
+if submitted:
     notes = [_("On a GPU this network cannot use the fused cuDNN kernel because {reason}; it will train several times slower there.").format(
         reason=plain(tr(reason))) for reason in (cudnn_eligibility(recurrent_dropout=float(recurrent_dropout)) if LSTM in models or GRU in models else [])]
     try:

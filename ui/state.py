@@ -10,6 +10,7 @@ DATASET = "dataset"          # Dataset: the cleaned series every page works on
 RESULTS = "results"          # training results (core.evaluation.holdout.Evaluation)
 JOB = "training_job"         # ui.training_job.TrainingJob: a Train press whose training runs in its own thread
 JUST_SAVED = "training_just_saved"  # the run id of a training that just ended well, for the Train page's line
+TRAIN_PRESSED = "train_pressed"  # the Train button's click, set before the run it starts (the button is drawn disabled in it)
 BATCH = "batch_result"       # the Batch page's result (core.batch.panel.BatchResult)
 BATCH_ID = "batch_id"        # its saved id
 BATCH_JOB = "batch_job"      # ui.batch_job.BatchJob: a batch running in its own thread

@@ -160,6 +160,7 @@ def test_training_goes_on_while_the_reader_is_on_another_page_and_stop_ends_one(
     ready_to_train(page, epochs="60")
     page.get_by_role("button", name="Train models").click()
     page.get_by_text("LSTM epoch").first.wait_for(timeout=120_000)
+    assert page.get_by_role("button", name="Train models").is_disabled()  # in the very run that started the training
     go(page, "Learn")
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_text("models scored").wait_for(timeout=30_000)
