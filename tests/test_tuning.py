@@ -47,6 +47,25 @@ def test_the_study_is_kept_in_the_data_folder_and_starts_from_the_given_settings
     assert TuningSummary.from_json(summary.to_json()) == summary
 
 
+def test_a_stop_is_heard_within_an_epoch_and_leaves_no_study(tmp_path):
+    """The Train page's Stop raises from the progress callback: the search ends in the trial's next epoch (not at the
+    end of the trial) and its study is deleted, as the stopped run is not kept either."""
+    class Stopped(BaseException):
+        pass
+
+    calls = []
+
+    def progress(fraction, message):
+        calls.append(fraction)
+        if len(calls) == 6:  # in the second trial's first epoch (the first trial: four epochs, then its report)
+            raise Stopped
+
+    with pytest.raises(Stopped):
+        tune(airline().y, tmp_path, on_progress=progress)
+    assert len(calls) == 6 and all(0 <= f < 1 for f in calls)
+    assert optuna.get_all_study_names(storage=f"sqlite:///{tmp_path / 'tuning.sqlite'}") == []
+
+
 class PruneAfterTwoEpochs(optuna.pruners.BasePruner):
     def prune(self, study, trial):
         return trial.number > 0 and max(trial.intermediate_values, default=0) >= 2

@@ -110,6 +110,7 @@ def tune_lstm(series: pd.Series, covariates: pd.DataFrame | None, *, test_size: 
 
         def on_epoch(epoch, logs):
             trial.report(float(logs["val_loss"]), epoch)
+            on_progress(min(0.99, (time.perf_counter() - started) / budget_s), said[0])  # the bar moves; a Stop is heard here
             over_time = time.perf_counter() - started > budget_s and trial.number > 0  # the first trial always finishes
             if over_time or trial.should_prune():
                 raise optuna.TrialPruned()
@@ -122,10 +123,12 @@ def tune_lstm(series: pd.Series, covariates: pd.DataFrame | None, *, test_size: 
         value = float(score(forecast, inner.actual, inner.insample, season, level)["MASE"])
         return value if np.isfinite(value) else float("inf")
 
+    said = [Text("Tuning: {trials} settings tried, best validation MASE {best:.3f}", trials=0, best=float("nan"))]
+
     def report(study, trial) -> None:
         best = study.best_value if any(t.state.name == "COMPLETE" for t in study.trials) else float("nan")
-        fraction = min(0.99, (time.perf_counter() - started) / budget_s)
-        on_progress(fraction, Text("Tuning: {trials} settings tried, best validation MASE {best:.3f}", trials=len(study.trials), best=best))
+        said[0] = Text("Tuning: {trials} settings tried, best validation MASE {best:.3f}", trials=len(study.trials), best=best)
+        on_progress(min(0.99, (time.perf_counter() - started) / budget_s), said[0])
 
     study_name = f"{name[:40]}-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
     storage = storage_url(root)
@@ -138,7 +141,11 @@ def tune_lstm(series: pd.Series, covariates: pd.DataFrame | None, *, test_size: 
                                               lookbacks),
                          "learning_rate": float(np.clip(params.get("learning_rate", 3e-3), 5e-4, 2e-2)),
                          "dropout": float(np.clip(params.get("dropout", 0.0), 0.0, 0.3))})
-    study.optimize(objective, timeout=budget_s, n_trials=max_trials, callbacks=[report], catch=(DataError,))
+    try:
+        study.optimize(objective, timeout=budget_s, n_trials=max_trials, callbacks=[report], catch=(DataError,))
+    except BaseException:  # stopped by the reader, or failed: the run is not kept, and neither is its search
+        optuna.delete_study(study_name=study_name, storage=storage)
+        raise
     complete = [t for t in study.trials if t.state.name == "COMPLETE"]
     if not complete:
         raise DataError(Text("No tuning trial finished within the budget; give tuning more seconds or turn it off."))
