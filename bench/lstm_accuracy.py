@@ -1,6 +1,6 @@
 """How accurate the per-series LSTM is, against seasonal naive, on the four samples and the M4 Hourly panel.
 
-    python -m bench.lstm_accuracy [--variants default,last_value,...] [--samples airline,macro,co2,electricity] [--m4 24]
+    python -m bench.lstm_accuracy [--variants default,plain,...] [--samples airline,macro,co2,electricity] [--m4 24]
                                   [--order keras|seed]
 
 Each variant is a set of LSTM settings; every sample is held out as on the Train page by default
@@ -73,10 +73,45 @@ def m4_scores(variant: dict, count: int) -> tuple[int, int, float, float]:
     return wins, scored, float(np.mean(lstm_mase)), float(np.mean(naive_mase))
 
 
+def plain_scores(samples: list[str], count: int, seed: int = 0) -> tuple[dict, tuple[int, int, float, float]]:
+    """The same holdouts forecast by a plain Keras script (``bench.lstm_training.plain_keras``: one LSTM of 32 units and
+    a Dense head on standardised windows of the target alone, Adam at Keras' defaults, early stopping with patience 15,
+    the lookback our forecaster would choose): what a user writing the LSTM by hand gets."""
+    import numpy as np
+    import pandas as pd
+
+    from bench.lstm_training import plain_keras
+    from core.data.samples import PANELS
+    from core.evaluation import metrics as M
+    from core.models.naive import SeasonalNaive
+    from core.models.windows import default_lookback
+    from core.training import sample_dataset
+
+    def one(y: pd.Series, size: int, season: int) -> tuple[float, float]:
+        train, test = y.iloc[:-size], y.iloc[-size:]
+        lookback = default_lookback(season, size, len(train))
+        _, _, forecast = plain_keras(train.to_numpy(float), lookback, size, 32, 15, 150, seed=seed)
+        naive = SeasonalNaive(season=season).fit(train).predict(size).mean
+        return float(M.mase(test, forecast, train, season)), float(M.mase(test, naive, train, season))
+
+    started = time.perf_counter()
+    out = {}
+    for key in samples:
+        clean = sample_dataset(key).clean
+        out[key] = (*one(clean.y, TEST_SIZES[key], clean.season), time.perf_counter() - started)
+    frame = pd.read_csv(PANELS[0].path, parse_dates=["ds"])
+    scores = [one(pd.Series(part["y"].to_numpy(float), index=pd.DatetimeIndex(part["ds"], freq="h"), name=sid), 48, 24)
+              for sid, part in list(frame.groupby("unique_id", sort=False))[:count]]
+    wins = sum(a < b for a, b in scores)
+    m4 = (wins, len(scores), float(np.mean([a for a, _ in scores])) if scores else float("nan"),
+          float(np.mean([b for _, b in scores])) if scores else float("nan"))
+    return out, m4
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--variants", default=",".join(k for k in VARIANTS if not k.startswith("seed")),
-                        help="variant names (seed1, seed2: the default settings with another seed)")
+                        help="variant names (seed1, seed2: the default settings with another seed; plain: a plain Keras script)")
     parser.add_argument("--samples", default=",".join(TEST_SIZES))
     parser.add_argument("--m4", type=int, default=24, help="how many of the 24 M4 Hourly sample series (0: none)")
     parser.add_argument("--order", choices=ORDERS, default="auto", help="the rows' order in training: Keras' fit's or the seed's (bench.training_order)")
@@ -86,6 +121,12 @@ def main(argv=None) -> None:
     print(f"{'variant':22s} " + " ".join(f"{s + ' MASE':>17s}" for s in samples) + f" {'M4 wins':>9s} {'M4 MASE':>13s} {'seconds':>8s}")
     for name in args.variants.split(","):
         started = time.perf_counter()
+        if name == "plain":
+            scores, (wins, scored, lstm_mase, naive_mase) = plain_scores(samples, args.m4)
+            cells = " ".join(f"{lstm:7.3f} (sn {naive:5.3f})" for lstm, naive, _ in scores.values())
+            m4 = f" {wins:>4d}/{scored:<4d} {lstm_mase:5.3f}/{naive_mase:5.3f}" if args.m4 else ""
+            print(f"{'plain Keras script':22s} {cells}{m4} {time.perf_counter() - started:8.1f}", flush=True)
+            continue
         scores = sample_scores(VARIANTS[name], samples)
         cells = " ".join(f"{lstm:7.3f} (sn {naive:5.3f})" for lstm, naive, _ in scores.values())
         m4 = ""
