@@ -94,7 +94,10 @@ with tab1:
     trace = traces[layer]
     forecast = lens.forecast_from(model, window)
     fdates = future_index(series.iloc[:end + 1], len(forecast))
-    __, chart_col = st.columns([1.6, 4])
+    note_col, chart_col = st.columns([1.6, 4], vertical_alignment="center")
+    note_col.caption(_("The network reads these {steps} steps, {first} to {last}, and forecasts the next {horizon} (dashed). "
+                       "The charts below share its dates, one column per step.").format(
+        steps=model.lookback_, first=gc.short_date(window.dates[0]), last=gc.short_date(window.dates[-1]), horizon=len(forecast)))
     chart_col.plotly_chart(gc.window_chart(window.dates, window.values, str(series.name), fdates, forecast, model=looked_inside.label), width="stretch", key="window_chart")
     step = window.dates[1] - window.dates[0] if len(window.dates) > 1 else pd.Timedelta(0)
     x_range = [window.dates[0] - step / 2, fdates[-1]]
