@@ -54,6 +54,36 @@ def test_attributions_of_the_global_network_on_one_series(embedding):
     assert found.gap.max() <= 1e-3 * float(np.std(panel["s1"]))
 
 
+def test_the_traced_gradient_is_tapes_own_and_keeps_no_network_alive():
+    """On TensorFlow the gradient is traced once per network (eagerly its steps run op by op): the same numbers as an
+    eager tape for any batch size, and the cache of traced functions lets a network go when nothing else holds it."""
+    import gc
+    import weakref
+
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("the traced gradient is TensorFlow's; the other backends differentiate eagerly")
+    import tensorflow as tf
+
+    model = LSTMForecaster(horizon=5, season=12, units=8, epochs=2, members=3).fit(wavy())
+    network = model.network()
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(7, *network.input_shape[1:])).astype("float32")
+    w = rng.random((7, network.output_shape[-1])).astype("float32")
+    xt = tf.convert_to_tensor(x)
+    with tf.GradientTape() as tape:
+        tape.watch(xt)
+        total = tf.reduce_sum(network(xt, training=False) * w)
+    eager = tape.gradient(total, xt).numpy()
+    for n in (7, 3, 7):
+        np.testing.assert_allclose(attribution.input_gradients(network, x[:n], w[:n]), eager[:n], rtol=1e-5, atol=1e-6)
+    held = weakref.ref(network)
+    del model, network
+    gc.collect()
+    assert held() is None
+
+
 def echo_series(n=1500, seed=0, delay=5):
     """Quiet noise with spikes; each spike comes back at 80% ``delay`` steps later: a model must react to a spike."""
     rng = np.random.default_rng(seed)

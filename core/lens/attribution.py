@@ -16,6 +16,7 @@ no extra dependency.
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +31,7 @@ BASELINES = {
 }
 TOLERANCE = 1e-3  # of the series' spread: how far the attributions' sum may be from F(x) - F(x0)
 CHUNK_VALUES = 400_000  # input values per backward pass
+_COMPILED = weakref.WeakKeyDictionary()  # network -> its traced TensorFlow gradient (see input_gradients)
 
 
 @dataclass(frozen=True)
@@ -121,16 +123,23 @@ def input_gradients(network, inputs, weights: np.ndarray) -> np.ndarray:
     extra = list(inputs[1:]) if isinstance(inputs, list) else []
     windows = inputs[0] if isinstance(inputs, list) else inputs
     backend = keras.backend.backend()
-    if backend == "tensorflow":
-        import tensorflow as tf
+    if backend == "tensorflow":  # traced once per network: eagerly a recurrent network runs its steps op by op
+        import tensorflow as tf  # (a batch's global network: 1.3 s a window's attributions eagerly, 0.35 s traced)
 
-        xt = tf.convert_to_tensor(windows)
-        fixed = [tf.convert_to_tensor(e) for e in extra]
-        with tf.GradientTape() as tape:
-            tape.watch(xt)
-            out = network([xt, *fixed] if fixed else xt, training=False)
-            total = tf.reduce_sum(out * tf.convert_to_tensor(weights))
-        return tape.gradient(total, xt).numpy()
+        gradient = _COMPILED.get(network)
+        if gradient is None:
+            held = weakref.ref(network)  # the cached function must not keep its network alive
+
+            @tf.function(reduce_retracing=True)
+            def gradient(xt, fixed, w):
+                with tf.GradientTape() as tape:
+                    tape.watch(xt)
+                    out = held()([xt, *fixed] if fixed else xt, training=False)
+                    total = tf.reduce_sum(out * w)
+                return tape.gradient(total, xt)
+            _COMPILED[network] = gradient
+        return gradient(tf.convert_to_tensor(windows), [tf.convert_to_tensor(e) for e in extra],
+                        tf.convert_to_tensor(weights)).numpy()
     if backend == "torch":
         import torch
 
