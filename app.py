@@ -7,7 +7,7 @@ from core.i18n import N_, _
 from ui.auth import require_sign_in
 from ui.language import choose_language
 from ui.jobs import adopt_finished, jobs_elsewhere, sidebar_status
-from ui.state import current_run
+from ui.state import TRAIN_PRESSED, current_run
 
 st.set_page_config(page_title="LSTM Lens", page_icon="🔎", layout="wide")
 choose_language()  # before any text is drawn: every sentence below follows it
@@ -29,5 +29,7 @@ _PAGES = [
 _HERE = Path(__file__).parent
 pages = [st.Page(path, title=_(title), icon=icon, default=i == 0) for i, (path, title, icon) in enumerate(_PAGES) if (_HERE / path).exists()]
 page = st.navigation(pages)
+if page.url_path != "train":  # a Train click whose run was cut short by opening another page starts nothing later
+    st.session_state.pop(TRAIN_PRESSED, None)
 sidebar_status(jobs_elsewhere(page.url_path))  # how far a training or batch started on another page is
 page.run()

@@ -13,7 +13,7 @@ from tests.conftest import ROOT
 from tests.test_batch import long_frame
 from ui.batch_job import BatchJob
 from ui.jobs import Stopped
-from ui.state import BATCH, BATCH_ID, BATCH_JOB, JOB, RESULTS
+from ui.state import BATCH, BATCH_ID, BATCH_JOB, JOB, RESULTS, TRAIN_PRESSED
 from ui.training_job import TrainingJob
 
 QUICK_LSTM = {"epochs": 3, "units": 4, "members": 1}
@@ -96,6 +96,18 @@ def test_the_train_page_says_a_stopped_job_stopped_and_forgets_it():
     assert any("Training stopped" in w.value for w in at.warning)
     assert JOB not in at.session_state
     assert not at.button[0].disabled  # Train models may be pressed again
+
+
+def test_a_train_click_cut_short_by_another_page_starts_nothing_later():
+    """Train's click is a flag its callback sets before the page runs; when the reader opens another page before the
+    Train page read it, the flag must not start a training the next time the Train page opens."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.session_state[TRAIN_PRESSED] = True  # the callback ran; the Train page's run did not get to it
+    at.switch_page("pages/compare.py").run()
+    assert TRAIN_PRESSED not in at.session_state
+    at.switch_page("pages/train.py").run()
+    assert not at.exception and JOB not in at.session_state and not at.button[0].disabled
 
 
 def start_batch(specs, owner="local"):
