@@ -126,20 +126,22 @@ def input_gradients(network, inputs, weights: np.ndarray) -> np.ndarray:
     if backend == "tensorflow":  # traced once per network: eagerly a recurrent network runs its steps op by op
         import tensorflow as tf  # (a batch's global network: 1.3 s a window's attributions eagerly, 0.35 s traced)
 
+        tensors = [tf.convert_to_tensor(a) for a in (windows, weights, *extra)]
         gradient = _COMPILED.get(network)
         if gradient is None:
             held = weakref.ref(network)  # the cached function must not keep its network alive
+            # Any batch size, so that one trace serves every chunk and every number of points on the path.
+            signature = [tf.TensorSpec([None, *t.shape[1:]], t.dtype) for t in tensors]
 
-            @tf.function(reduce_retracing=True)
-            def gradient(xt, fixed, w):
+            @tf.function(input_signature=signature)
+            def gradient(xt, w, *fixed):
                 with tf.GradientTape() as tape:
                     tape.watch(xt)
                     out = held()([xt, *fixed] if fixed else xt, training=False)
                     total = tf.reduce_sum(out * w)
                 return tape.gradient(total, xt)
             _COMPILED[network] = gradient
-        return gradient(tf.convert_to_tensor(windows), [tf.convert_to_tensor(e) for e in extra],
-                        tf.convert_to_tensor(weights)).numpy()
+        return gradient(*tensors).numpy()
     if backend == "torch":
         import torch
 
