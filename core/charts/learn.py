@@ -17,7 +17,7 @@ def retention_chart(kept: np.ndarray, units, steps_back: str, share_kept: str, r
     fig.add_trace(go.Scatter(x=k, y=rnn_factor ** k, mode="lines", name=_("plain RNN ({factor}ᵏ)").format(factor=rnn_factor), line=dict(color="#64748b", dash="dash", width=2)))
     base_layout(fig, "", height=330)
     fig.update_xaxes(title_text=steps_back)
-    fig.update_yaxes(title_text=share_kept, type="log", range=[-4, 0.05])
+    fig.update_yaxes(title_text=share_kept, type="log", range=[-4, 0.05], exponentformat="none")  # 0.0001, not 100µ
     fig.update_layout(margin=dict(t=20))
     return fig
 
