@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from core.errors import DataError
+from core.errors import DataError, Stopped
 from core.i18n import Text
 from core.evaluation.holdout import Evaluation, ModelResult, ModelSpec, check_split, fit_predict, holdout, score, split
 from core.models import LSTM, REGISTRY
@@ -61,7 +61,8 @@ def train_run(dataset: Dataset, specs: list[ModelSpec], settings: RunSettings, *
                              on_model_progress=on_model_progress, on_epoch=on_epoch, on_result=on_result)
     except BaseException as error:  # the run is marked, never left half-written
         if store is not None:
-            store.fail(run_id, f"{type(error).__name__}: {error}")
+            stopped = isinstance(error, (Stopped, KeyboardInterrupt))  # the reader's Stop, or Ctrl+C in the CLI
+            store.fail(run_id, f"{type(error).__name__}: {error}", status="stopped" if stopped else "failed")
         raise
     run = TrainingRun(dataset=dataset, specs=list(specs), evaluation=evaluation, test_size=int(settings.test_size),
                       horizon=int(settings.horizon), season=int(settings.season), level=settings.level,

@@ -58,7 +58,7 @@ def test_stop_ends_the_training_and_the_history_marks_it(tmp_path):
     assert job.stopped and isinstance(job.error, Stopped) and job.run is None
     assert job.counts() == (2, 3)  # the two naive models were scored before it
     runs = RunStore(tmp_path).list()
-    assert runs["status"].tolist() == ["failed"]
+    assert runs["status"].tolist() == ["stopped"]  # not "failed": the reader ended it
 
 
 def test_other_pages_show_a_running_job_and_take_its_run_when_it_ends():

@@ -11,15 +11,11 @@ import time
 
 import streamlit as st
 
+from core.errors import Stopped  # noqa: F401  (ui.jobs.Stopped: where the pages and tests find it)
 from core.i18n import _
 from ui.state import BATCH_JOB, JOB
 
 POLL_SECONDS = 0.25  # how often the starting page redraws a running job (and so notices the reader leaving)
-
-
-class Stopped(BaseException):
-    """Raised in the job's thread when the reader presses Stop; a BaseException, so that no model's own error handling
-    (which keeps the other models or series going) catches it."""
 
 
 class Job:

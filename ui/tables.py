@@ -17,6 +17,7 @@ HEADERS = {
     "message": N_("message"),
 }
 STATUSES = {"finished": N_("finished"), "running": N_("running"), "failed": N_("failed"), "interrupted": N_("interrupted"),
+            "stopped": N_("stopped"),
             "ok": N_("ok"), "done": N_("done"), "skipped": N_("skipped")}
 _TEXT_COLUMNS = ("model", "best model", "status", "details", "error", "reason", "state", "message")
 

@@ -209,9 +209,12 @@ class RunStore:
                 raise
         run.run_id = run_id
 
-    def fail(self, run_id: str, message: str) -> None:
+    def fail(self, run_id: str, message: str, status: str = "failed") -> None:
+        """Mark a run that ended without a result: "failed", or "stopped" by its reader."""
+        if status not in ("failed", "stopped"):
+            raise ValueError(f"A run ends failed or stopped, not {status!r}.")
         with self._connect() as db:
-            db.execute("UPDATE runs SET status='failed', finished=?, message=? WHERE id=?", (time.time(), message[:2000], run_id))
+            db.execute("UPDATE runs SET status=?, finished=?, message=? WHERE id=?", (status, time.time(), message[:2000], run_id))
 
     def list(self, viewer: Viewer = LOCAL_VIEWER) -> pd.DataFrame:
         """The runs ``viewer`` may see (their own; every run for an administrator), newest first."""
