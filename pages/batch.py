@@ -16,6 +16,7 @@ from ui.batch_results import show_result
 from ui.batch_job import BatchJob, current_batch_job, follow
 from ui.state import BATCH, BATCH_ID, BATCH_JOB, local_dask_client, plain, show_error
 from ui.tables_io import load_table
+from ui.entry import through_app
 
 CHOICES = [k for k in REGISTRY if k != NAIVE2]  # Naive2 is always scored: OWA is relative to it
 
@@ -63,7 +64,7 @@ def settings(panel, frame, id_col, date_col, value_col):
     c1, c2, c4, c3 = st.columns([1, 1, 1, 3])
     horizon = c1.number_input(_("Horizon (steps held out and forecast)"), 1, 10_000, horizon_default, key="batch_horizon")
     season = c2.number_input(_("Season (steps; 1 = none)"), 1, 10_000, season_default, key="batch_season")
-    score_season = c4.number_input(_("Season for scoring"), 0, 10_000, 0, key="batch_score_season",
+    score_season = c4.number_input(_("Season for scoring (0 = as above)"), 0, 10_000, 0, key="batch_score_season",
                                    help=_("0: the season above. Otherwise the season that scales MASE and seasonally adjusts Naive2 "
                                           "while the models keep theirs; M4 scored weekly data with 1."))
     models = c3.multiselect(_("Models"), CHOICES, placeholder=_("Choose models"), default=start_many("batch_models", CHOICES, list(DEFAULT_BATCH_MODELS)),
@@ -102,6 +103,7 @@ def suggested(frame, id_col, date_col, value_col):
     return suggest_settings(frame, id_col, date_col, value_col)
 
 
+through_app()  # before anything is drawn: a page opened by its own URL on a fresh server runs inside app.py
 st.title(_("Batch"))
 st.caption(_("Many series at once: every model on every series' last points, the M4 means (sMAPE, MASE, OWA), and any series' chart. "
              "Per-series models run in parallel on Dask; the global LSTM trains one network for all."))

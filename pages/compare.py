@@ -16,7 +16,9 @@ from core.training import forecast_future, future_frame
 from ui.language import carried, scoped, start, start_many
 from ui.state import new_click, next_step, open_inside_at, plain, require_run, show_error
 from ui.tables import for_reader, header
+from ui.entry import through_app
 
+through_app()  # before anything is drawn: a page opened by its own URL on a fresh server runs inside app.py
 st.title(_("Compare"))
 run = require_run()
 evaluation = run.evaluation

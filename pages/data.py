@@ -13,6 +13,7 @@ from ui.language import carried, scoped, start
 from ui.tables_io import load_table, read_cached
 from core.runs.records import content_hash
 from ui.state import DATASET, Dataset, current_dataset, current_run, new_click, next_step, open_inside_at, plain, show_error
+from ui.entry import through_app
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -35,6 +36,7 @@ def stop_keeping_earlier(error) -> None:
     st.stop()
 
 
+through_app()  # before anything is drawn: a page opened by its own URL on a fresh server runs inside app.py
 st.title(_("Data"))
 st.caption(_("Pick a real sample or upload your own series. Every cleaning step is listed below the chart."))
 

@@ -12,7 +12,9 @@ from core.i18n.formats import number
 from core.models.base import future_index
 from ui.language import carried, scoped, start
 from ui.state import INSPECT_AT, next_step, plain, require_run
+from ui.entry import through_app
 
+through_app()  # before anything is drawn: a page opened by its own URL on a fresh server runs inside app.py
 st.title(_("Inside the LSTM"))
 run = require_run()
 found = run.evaluation.inspectables()

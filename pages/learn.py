@@ -15,7 +15,9 @@ from core.training import example_run
 from core.i18n import _, tr
 from ui.learn_text import T
 from ui.state import current_run, plain
+from ui.entry import through_app
 
+through_app()  # before anything is drawn: a page opened by its own URL on a fresh server runs inside app.py
 st.title(T("title"))
 st.caption(_("Language: choose English or 한국어 in the sidebar; every page follows it."))
 

@@ -13,6 +13,7 @@ from ui.auth import auth_configured, viewer
 from ui.language import scoped, start, start_many
 from ui.state import RESULTS, current_dataset, current_run, delete_run, get_store, open_run, plain, set_aside_damaged_history, show_error
 from ui.tables import STATUSES, for_reader, header
+from ui.entry import through_app
 
 
 def model_names(keys: str) -> str:
@@ -20,6 +21,7 @@ def model_names(keys: str) -> str:
     return ", ".join(_(REGISTRY[k].label) if k in REGISTRY else k for k in str(keys).split(",") if k)
 
 
+through_app()  # before anything is drawn: a page opened by its own URL on a fresh server runs inside app.py
 st.title(_("Runs"))
 current_run()
 try:

@@ -18,6 +18,7 @@ from ui.training_job import TrainingJob, current_job, follow, running_job
 from ui.tuning_view import show_tuning
 from ui.state import JOB, JUST_SAVED, TRAIN_PRESSED, current_run, get_store, next_step, plain, require_dataset, show_error
 from ui.tables import for_reader, header
+from ui.entry import through_app
 
 
 @st.cache_resource(show_spinner=False)
@@ -38,6 +39,7 @@ def show_leaderboard(board) -> None:
                                 header("fit s"): st.column_config.NumberColumn(format="%.2f")})
 
 
+through_app()  # before anything is drawn: a page opened by its own URL on a fresh server runs inside app.py
 st.title(_("Train"))
 dataset = require_dataset()
 clean = dataset.clean

@@ -102,6 +102,16 @@ def test_pages_are_thin(page):
     assert len(page.read_text(encoding="utf-8").splitlines()) <= 200
 
 
+@pytest.mark.parametrize("page", sorted((ROOT / "pages").glob("*.py")), ids=lambda p: p.name)
+def test_every_page_runs_through_app_before_it_draws(page):
+    """ui.entry.through_app must be the page's first top-level call (tests/e2e/test_sign_in_browser.py shows why)."""
+    calls = [node.value for node in ast.parse(page.read_text(encoding="utf-8")).body
+             if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+             or isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)]
+    first = calls[0].func
+    assert isinstance(first, ast.Name) and first.id == "through_app", ast.unparse(calls[0])
+
+
 def model_key_literals(path: Path) -> list[str]:
     """String constants that are exactly a registered model key."""
     return [node.value for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))

@@ -94,3 +94,14 @@ def test_two_users_each_see_only_their_own_runs(signed_in_server, browser):
     alice.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
     assert alice.locator(".js-plotly-plot").count() == 0
     assert alice.locator('[data-testid="stSidebarNavItems"]').count() == 0
+
+
+def test_a_pages_own_url_as_a_fresh_servers_first_request_still_asks_to_sign_in(signed_in_server, page):
+    """While no st.navigation has run in a fresh server, Streamlit's older multipage mode (chosen because a pages/
+    folder exists) would run pages/runs.py alone for this URL, without app.py's sign-in; ui.entry.through_app sends
+    that run through app.py."""
+    page.goto(signed_in_server + "/runs")
+    page.get_by_text("Sign in with your organisation's account").wait_for(timeout=60_000)
+    wait_idle(page)
+    assert page.get_by_role("heading", name="Runs").count() == 0
+    assert_no_exception(page)
