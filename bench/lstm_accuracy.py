@@ -50,19 +50,26 @@ def sample_scores(variant: dict, samples: list[str]) -> dict[str, tuple[float, f
     return out
 
 
-def m4_scores(variant: dict, count: int) -> tuple[int, int, float, float]:
-    """(series where the LSTM beats seasonal naive, series scored, mean MASE LSTM, mean MASE seasonal naive)."""
-    import numpy as np
+def m4_series(count: int):
+    """The first ``count`` series of the M4 Hourly sample, each as an hourly pandas Series named by its id."""
     import pandas as pd
 
     from core.data.samples import PANELS
+
+    frame = pd.read_csv(PANELS[0].path, parse_dates=["ds"])
+    for sid, part in list(frame.groupby("unique_id", sort=False))[:count]:
+        yield pd.Series(part["y"].to_numpy(float), index=pd.DatetimeIndex(part["ds"], freq="h"), name=sid)
+
+
+def m4_scores(variant: dict, count: int) -> tuple[int, int, float, float]:
+    """(series where the LSTM beats seasonal naive, series scored, mean MASE LSTM, mean MASE seasonal naive)."""
+    import numpy as np
+
     from core.evaluation.holdout import ModelSpec, holdout
     from core.models import LSTM, SNAIVE
 
-    frame = pd.read_csv(PANELS[0].path, parse_dates=["ds"])
     wins, scored, lstm_mase, naive_mase = 0, 0, [], []
-    for sid, part in list(frame.groupby("unique_id", sort=False))[:count]:
-        y = pd.Series(part["y"].to_numpy(float), index=pd.DatetimeIndex(part["ds"], freq="h"), name=sid)
+    for y in m4_series(count):
         evaluation = holdout(y, [ModelSpec(SNAIVE), ModelSpec(LSTM, variant)], 48, season=24)
         lstm, snaive = evaluation.results[LSTM], evaluation.results[SNAIVE]
         if lstm.error is None:
@@ -81,7 +88,6 @@ def plain_scores(samples: list[str], count: int, seed: int = 0) -> tuple[dict, t
     import pandas as pd
 
     from bench.lstm_training import plain_keras
-    from core.data.samples import PANELS
     from core.evaluation import metrics as M
     from core.models.naive import SeasonalNaive
     from core.models.windows import default_lookback
@@ -99,9 +105,7 @@ def plain_scores(samples: list[str], count: int, seed: int = 0) -> tuple[dict, t
     for key in samples:
         clean = sample_dataset(key).clean
         out[key] = (*one(clean.y, TEST_SIZES[key], clean.season), time.perf_counter() - started)
-    frame = pd.read_csv(PANELS[0].path, parse_dates=["ds"])
-    scores = [one(pd.Series(part["y"].to_numpy(float), index=pd.DatetimeIndex(part["ds"], freq="h"), name=sid), 48, 24)
-              for sid, part in list(frame.groupby("unique_id", sort=False))[:count]]
+    scores = [one(y, 48, 24) for y in m4_series(count)]
     wins = sum(a < b for a, b in scores)
     m4 = (wins, len(scores), float(np.mean([a for a, _ in scores])) if scores else float("nan"),
           float(np.mean([b for _, b in scores])) if scores else float("nan"))
@@ -122,18 +126,17 @@ def main(argv=None) -> None:
     for name in args.variants.split(","):
         started = time.perf_counter()
         if name == "plain":
-            scores, (wins, scored, lstm_mase, naive_mase) = plain_scores(samples, args.m4)
-            cells = " ".join(f"{lstm:7.3f} (sn {naive:5.3f})" for lstm, naive, _ in scores.values())
-            m4 = f" {wins:>4d}/{scored:<4d} {lstm_mase:5.3f}/{naive_mase:5.3f}" if args.m4 else ""
-            print(f"{'plain Keras script':22s} {cells}{m4} {time.perf_counter() - started:8.1f}", flush=True)
-            continue
-        scores = sample_scores(VARIANTS[name], samples)
+            scores, m4_row = plain_scores(samples, args.m4)
+        else:
+            scores = sample_scores(VARIANTS[name], samples)
+            m4_row = m4_scores(VARIANTS[name], args.m4) if args.m4 else None
         cells = " ".join(f"{lstm:7.3f} (sn {naive:5.3f})" for lstm, naive, _ in scores.values())
         m4 = ""
         if args.m4:
-            wins, scored, lstm_mase, naive_mase = m4_scores(VARIANTS[name], args.m4)
+            wins, scored, lstm_mase, naive_mase = m4_row
             m4 = f" {wins:>4d}/{scored:<4d} {lstm_mase:5.3f}/{naive_mase:5.3f}"
-        print(f"{name:22s} {cells}{m4} {time.perf_counter() - started:8.1f}", flush=True)
+        row = "plain Keras script" if name == "plain" else name
+        print(f"{row:22s} {cells}{m4} {time.perf_counter() - started:8.1f}", flush=True)
 
 
 if __name__ == "__main__":
