@@ -42,6 +42,10 @@ if os.environ.get("KERAS_BACKEND") == "torch":  # on a GPU: exact float32, as th
 
     torch.backends.cudnn.allow_tf32 = False
     torch.backends.cuda.matmul.allow_tf32 = False
+if os.environ.get("KERAS_BACKEND") == "jax":  # likewise: XLA's float32 products on a GPU default to TF32
+    import jax
+
+    jax.config.update("jax_default_matmul_precision", "highest")
 
 
 def shown(element) -> str:

@@ -39,8 +39,7 @@ def gpu_possible() -> bool:
 def default_device() -> str:
     """Where a network trains when nobody chose: the first GPU the backend sees, else the CPU.
 
-    (Forcing the CPU on a machine with a GPU also fails on some backends: Keras' JAX LSTM keeps its cuDNN kernel,
-    and its PyTorch variables are moved off the default device, which PyTorch then refuses for integer state.)"""
+    (The CPU stays a choice there: see ``cpu_key`` for PyTorch and ``keep_off_cudnn`` for JAX.)"""
     gpus = [d for d in list_devices() if d.kind == "GPU"]
     return gpus[0].key if gpus else cpu_key()
 
@@ -49,6 +48,20 @@ def cpu_key() -> str:
     """The CPU as keras.device() names it. PyTorch's own name is "cpu": under "cpu:0" Keras moves every new variable
     to a device PyTorch counts as another, and its integer state (the layers' seed generators) then fails to build."""
     return "cpu" if backend_name() == "torch" else "cpu:0"
+
+
+def keep_off_cudnn(network, device: str) -> None:
+    """Under JAX, Keras' LSTM and GRU take cuDNN's fused kernel whenever JAX's default platform is a GPU, whatever
+    device the network is placed on, and that kernel has no CPU version: the fit failed ("rnn_fwd not found for
+    platform cpu"). A network placed on the CPU there steps with Keras' own loop instead; elsewhere nothing changes."""
+    if backend_name() != "jax" or not device.startswith("cpu"):
+        return
+    pending = list(network.layers)
+    while pending:
+        layer = pending.pop()
+        pending.extend(getattr(layer, "layers", []))
+        if hasattr(layer, "use_cudnn"):
+            layer.use_cudnn = False
 
 
 def list_devices() -> list[Device]:

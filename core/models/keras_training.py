@@ -20,6 +20,7 @@ import numpy as np
 from core.errors import DataError
 from core.i18n import Text
 from core.models.base import no_progress
+from core.models.device import keep_off_cudnn
 
 
 def keras_module():
@@ -140,6 +141,7 @@ def train_network(build, inputs, targets, validation, *, epochs: int, patience: 
     started = time.perf_counter()
     with keras.device(device):
         network = build()
+        keep_off_cudnn(network, device)
         build_optimizer(network)
         callbacks = [validate, report, stop]
         run_epochs(network, inputs, targets, epochs=epochs, batch_size=batch_size, seed=seed, callbacks=callbacks, order=order)
@@ -241,6 +243,7 @@ def predict_network(network, inputs, device: str | None = None) -> np.ndarray:
     probes need (BENCHMARKS.md, "Interactive latency")."""
     if device is None:
         return np.asarray(network.predict_on_batch(inputs), dtype=float)
+    keep_off_cudnn(network, device)
     with keras_module().device(device):
         return np.asarray(network.predict_on_batch(inputs), dtype=float)
 
