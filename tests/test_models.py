@@ -45,6 +45,28 @@ def test_contract(key):
     with pytest.raises(DataError, match="horizon must be at least 1"):
         model.predict(0)
     assert isinstance(model.describe(), str) and isinstance(model.notes(), str)
+    if key in ("lstm", "gru"):  # split-conformal widths: never narrower further ahead
+        assert np.all(np.diff(forecast.upper - forecast.mean) >= -1e-9)
+
+
+def test_conformal_widths_cover_their_level_and_never_narrow_ahead():
+    """Over generated validation residuals (few and many windows, light and heavy tails, errors that grow, shrink or
+    wander with the lead time): each step's width covers at least the level of that step's residuals, no width is
+    below the step before, and none exceeds the largest residual seen up to its step."""
+    from core.models.keras_training import conformal_width
+
+    rng = np.random.default_rng(7)
+    for case in range(300):
+        n, h = int(rng.integers(1, 200)), int(rng.integers(1, 60))
+        level = float(rng.choice([0.5, 0.8, 0.9, 0.95, 0.99]))
+        scale = {0: np.ones(h), 1: np.linspace(1, 3, h), 2: np.linspace(3, 1, h), 3: rng.uniform(0.2, 2, h)}[case % 4]
+        noise = rng.standard_t(2, (n, h)) if case % 3 == 0 else rng.normal(size=(n, h))
+        residuals = np.abs(noise) * scale
+        width = conformal_width(residuals, level)
+        assert width.shape == (h,)
+        assert np.all(np.diff(width) >= 0), case
+        assert np.all((residuals <= width).mean(axis=0) >= min(level, 1.0) - 1e-12), case
+        assert np.all(width <= np.maximum.accumulate(residuals.max(axis=0))), case
 
 
 @pytest.mark.parametrize("key", [k for k, info in REGISTRY.items() if info.panel])

@@ -73,7 +73,7 @@ TEXT = {
     "arima_intervals": N_("exact, from the state-space model"),
     "lstm_past": N_("learns which steps matter; keeps a memory in the cell state"),
     "lstm_season": N_("learned from the lookback window"),
-    "lstm_intervals": N_("conformal, from validation errors per step"),
+    "lstm_intervals": N_("conformal, from validation errors per step, never narrower further ahead"),
     "steps_back": N_("steps back"),
     "share_kept": N_("share still in the cell"),
     "forecast_change": N_("forecast change per unit nudge"),

@@ -249,10 +249,13 @@ def predict_network(network, inputs, device: str | None = None) -> np.ndarray:
 
 
 def conformal_width(abs_residuals: np.ndarray, level: float) -> np.ndarray:
-    """Split-conformal half-width per horizon step from |validation residuals| (N, H)."""
+    """Split-conformal half-width per horizon step from |validation residuals| (N, H), never narrower than at an
+    earlier step. Each step's quantile comes from the same few overlapping windows, so one step's can dip below the
+    step before; a forecast is not surer further ahead. Held out on the 24 M4 series at 90%: the per-step widths
+    covered 84.0% of the points (MSIS 6.32), the running maximum 87.3% (MSIS 6.18; BENCHMARKS.md, "Intervals")."""
     n = abs_residuals.shape[0]
     rank = min(1.0, np.ceil((n + 1) * level) / n)
-    return np.quantile(abs_residuals, rank, axis=0, method="higher")
+    return np.maximum.accumulate(np.quantile(abs_residuals, rank, axis=0, method="higher"))
 
 
 # ---------------------------------------------------------------------- files
