@@ -51,8 +51,9 @@ def test_contract(key):
 
 def test_conformal_widths_cover_their_level_and_never_narrow_ahead():
     """Over generated validation residuals (few and many windows, light and heavy tails, errors that grow, shrink or
-    wander with the lead time): each step's width covers at least the level of that step's residuals, no width is
-    below the step before, and none exceeds the largest residual seen up to its step."""
+    wander with the lead time): each step's width covers at least the level of that step's residuals; the per-series
+    widths are never below the step before and none exceeds the largest residual seen up to its step; the global
+    LSTM's (each step's own) exceed no residual of their step."""
     from core.models.keras_training import conformal_width
 
     rng = np.random.default_rng(7)
@@ -62,11 +63,13 @@ def test_conformal_widths_cover_their_level_and_never_narrow_ahead():
         scale = {0: np.ones(h), 1: np.linspace(1, 3, h), 2: np.linspace(3, 1, h), 3: rng.uniform(0.2, 2, h)}[case % 4]
         noise = rng.standard_t(2, (n, h)) if case % 3 == 0 else rng.normal(size=(n, h))
         residuals = np.abs(noise) * scale
-        width = conformal_width(residuals, level)
-        assert width.shape == (h,)
+        width, own = conformal_width(residuals, level), conformal_width(residuals, level, never_narrower=False)
+        assert width.shape == own.shape == (h,)
         assert np.all(np.diff(width) >= 0), case
-        assert np.all((residuals <= width).mean(axis=0) >= min(level, 1.0) - 1e-12), case
+        for w in (width, own):
+            assert np.all((residuals <= w).mean(axis=0) >= min(level, 1.0) - 1e-12), case
         assert np.all(width <= np.maximum.accumulate(residuals.max(axis=0))), case
+        assert np.all(own <= residuals.max(axis=0)) and np.array_equal(width, np.maximum.accumulate(own)), case
 
 
 @pytest.mark.parametrize("key", [k for k, info in REGISTRY.items() if info.panel])

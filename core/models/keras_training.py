@@ -248,14 +248,20 @@ def predict_network(network, inputs, device: str | None = None) -> np.ndarray:
         return np.asarray(network.predict_on_batch(inputs), dtype=float)
 
 
-def conformal_width(abs_residuals: np.ndarray, level: float) -> np.ndarray:
-    """Split-conformal half-width per horizon step from |validation residuals| (N, H), never narrower than at an
-    earlier step. Each step's quantile comes from the same few overlapping windows, so one step's can dip below the
-    step before; a forecast is not surer further ahead. Held out on the 24 M4 series at 90%: the per-step widths
-    covered 84.0% of the points (MSIS 6.32), the running maximum 87.3% (MSIS 6.18; BENCHMARKS.md, "Intervals")."""
+def conformal_width(abs_residuals: np.ndarray, level: float, never_narrower: bool = True) -> np.ndarray:
+    """Split-conformal half-width per horizon step from |validation residuals| (N, H).
+
+    ``never_narrower``: no step's width below an earlier step's, for validation windows that start at every point of
+    the series' last stretch (the per-series LSTM and GRU). Each step's quantile then comes from the same few
+    overlapping windows and its dips are noise: held out on the 24 M4 series at 90%, the per-step widths covered 84.0%
+    of the points (MSIS 6.32), the running maximum 87.3% (MSIS 6.18). Where the validation windows are many series'
+    (the global LSTM: four a series, ending at its last points), each step's quantile is steady and kept as it is: on
+    all 414 M4 Hourly series the running maximum covered 92.6% instead of 91.3% at a worse MSIS (BENCHMARKS.md,
+    "Intervals")."""
     n = abs_residuals.shape[0]
     rank = min(1.0, np.ceil((n + 1) * level) / n)
-    return np.maximum.accumulate(np.quantile(abs_residuals, rank, axis=0, method="higher"))
+    width = np.quantile(abs_residuals, rank, axis=0, method="higher")
+    return np.maximum.accumulate(width) if never_narrower else width
 
 
 # ---------------------------------------------------------------------- files
