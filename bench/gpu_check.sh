@@ -8,8 +8,8 @@
 # travel as wheels in .whl/ (BENCHMARKS.md, "The LSTM on a GPU"): keras, namex, optree, plotly, babel, optuna, alembic,
 # mako, colorlog, sqlalchemy, jsonschema, jsonschema-specifications, referencing and rpds-py, at the versions .venv has
 # (`pip download --no-deps --only-binary=:all: --python-version 3.12 --platform manylinux2014_x86_64 ...`; 28 MB).
-# Page and browser tests need Streamlit and stay on
-# the CPU machines. Logs go to $OUT (or ./gpu-check) as <backend>.log and devices-<backend>.log.
+# Page and browser tests need Streamlit and stay on the CPU machines. Logs go to $OUT (or ./gpu-check) as
+# <backend>.log and devices-<backend>.log.
 set -u
 budget=${1:-170}
 out=${OUT:-gpu-check}

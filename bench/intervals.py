@@ -17,6 +17,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from bench.lstm_accuracy import TEST_SIZES, m4_series  # noqa: E402
 
+M4_HELD_OUT, M4_SEASON = 48, 24  # each M4 sample series' last two days, as in bench.lstm_accuracy
+
 
 def results_of(evaluation) -> dict[str, tuple[float, float, int]]:
     """model -> (coverage, MSIS, held-out points) for every model that finished."""
@@ -52,12 +54,12 @@ def main(argv=None) -> None:
                                     covariates=clean.covariates, season_options=clean.season_options, log=clean.log)))
     pooled = {m: [] for m in models}
     for y in m4_series(args.m4):
-        found = results_of(holdout(y, specs, 48, season=24, level=args.level))
+        found = results_of(holdout(y, specs, M4_HELD_OUT, season=M4_SEASON, level=args.level))
         row(str(y.name), found)
         for m, (cov, msis, n) in found.items():
             pooled[m].append((cov, msis, n))
     if args.m4:
-        sd = np.sqrt(args.level * (1 - args.level) / 48)
+        sd = np.sqrt(args.level * (1 - args.level) / M4_HELD_OUT)
         print(f"{'M4 pooled':14s}" + "".join(
             f" {sum(c * n for c, _, n in pooled[m]) / max(1, sum(n for *_, n in pooled[m])):9.1%}"
             f" {np.mean([s for _, s, _ in pooled[m]]) if pooled[m] else float('nan'):9.2f}" for m in models))
