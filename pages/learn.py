@@ -116,7 +116,7 @@ table = pd.DataFrame([{
     T("col_intervals"): T(f"{key}_intervals"), T("col_mase"): figure(key, "MASE", "{:.3f}"),
     T("col_smape"): figure(key, "sMAPE", "{:.2f}"), T("col_time"): figure(key, "fit s", "{:.1f}"),
 } for key in (REGRESSION, ARIMA, LSTM)])
-st.dataframe(table, hide_index=True, width="stretch")
+st.table(table, hide_index=True, border="horizontal")  # static: its sentences wrap instead of being cut off
 if run:
     st.caption(T("table_note").format(n=run.test_size))
     for reason in lstm_loss_reasons(run.evaluation):

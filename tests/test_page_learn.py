@@ -25,7 +25,7 @@ def test_learn_in_english_and_korean(train_first):
     at = open_learn(train_first)
     assert at.title[0].value.startswith("Learn")
     assert len(at.get("plotly_chart")) == 8
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table["model"]) == ["Linear regression", "ARIMA", "LSTM"]
     if train_first:
         assert table.loc[2, "MASE (your data)"] != "not trained"
@@ -33,7 +33,7 @@ def test_learn_in_english_and_korean(train_first):
     at.radio(key="lang").set_value("ko").run()
     assert not at.exception
     assert at.title[0].value.startswith("배우기")
-    assert "모델" in at.dataframe[0].value.columns
+    assert "모델" in at.table[0].value.columns
     assert len(at.get("plotly_chart")) == 8
     assert any("GRU" in i.value for i in at.info)  # how to compare the two on your data
 
@@ -41,7 +41,7 @@ def test_learn_in_english_and_korean(train_first):
 def test_learn_compares_the_lstm_and_the_gru_on_your_data():
     at = open_learn(True, ("snaive", "lstm", "gru"))
     assert len(at.get("plotly_chart")) == 9  # the half-lives of both networks' units
-    table = at.dataframe[1].value
+    table = at.dataframe[0].value
     assert list(table["model"]) == ["LSTM", "GRU"]
     weights = [int(w.replace(",", "")) for w in table["weights"]]
     assert weights[1] < weights[0]  # three weight blocks instead of four
@@ -50,4 +50,4 @@ def test_learn_compares_the_lstm_and_the_gru_on_your_data():
     at.radio(key="lang").set_value("ko").run()
     assert not at.exception
     assert any(h.value.startswith("6. LSTM과 GRU") for h in at.header)
-    assert "반감기 중앙값(시점)" in at.dataframe[1].value.columns
+    assert "반감기 중앙값(시점)" in at.dataframe[0].value.columns
