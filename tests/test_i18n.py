@@ -132,6 +132,11 @@ def test_dates_and_numbers_are_written_for_the_locale():
     assert (when(stamp), when(pd.Timestamp("1960-03-01"))) == ("2000. 1. 21. 10:00", "1960. 3. 1.")
     assert when(17) == "17"  # a step of a series without dates stays a number
     assert "%Y년" in str(date_axis())
+    # The hover shows a clock time only where the data have one (monthly data: never "00:00").
+    monthly, hourly = pd.date_range("1958-01-01", periods=24, freq="MS"), pd.date_range("2000-01-01", periods=48, freq="h")
+    assert date_axis(monthly)["hoverformat"] == "%Y년 %-m월 %-d일"
+    assert date_axis(hourly)["hoverformat"] == "%Y년 %-m월 %-d일 %H:%M"
+    assert date_axis(monthly.append(pd.DatetimeIndex(["1960-01-01 06:00"])))["hoverformat"].endswith("%H:%M")
 
 
 def test_the_cli_speaks_english_from_the_same_catalogue(tmp_path):

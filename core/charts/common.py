@@ -44,7 +44,7 @@ def dated(fig: go.Figure, x) -> go.Figure:
     """Date ticks written in the reader's language on the x axes, when the x values are dates (a series numbered in
     steps keeps plain numbers)."""
     if pd.api.types.is_datetime64_any_dtype(pd.Index(x)):
-        fig.update_xaxes(**date_axis())
+        fig.update_xaxes(**date_axis(x))
     return fig
 
 

@@ -53,8 +53,12 @@ _KOREAN_TICKS = [
 ]
 
 
-def date_axis() -> dict:
-    """Layout settings for a date x axis in the current language (nothing to change in English)."""
+def date_axis(dates=()) -> dict:
+    """Layout settings for a date x axis in the current language (nothing to change in English: Plotly's own hover
+    drops the clock at midnight). ``dates``: the axis' values; when every one is at midnight (daily, weekly, monthly
+    data) the hover shows the day without a clock time, as ``when`` writes them."""
     if language() != KOREAN:
         return {}
-    return dict(tickformatstops=_KOREAN_TICKS, hoverformat="%Y년 %-m월 %-d일 %H:%M")
+    stamps = pd.DatetimeIndex(dates)
+    days_only = len(stamps) > 0 and bool((stamps == stamps.normalize()).all())
+    return dict(tickformatstops=_KOREAN_TICKS, hoverformat="%Y년 %-m월 %-d일" + ("" if days_only else " %H:%M"))
