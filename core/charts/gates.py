@@ -52,8 +52,9 @@ def heatmap(values: np.ndarray, dates, quantity: str, units, height: int = 230, 
         hovertemplate="%{x}<br>%{y}<br>" + title(quantity) + " = %{z:.3f}<extra></extra>",
     ))
     base_layout(fig, heading or title(quantity), height=height)
-    fig.update_layout(margin=dict(l=70, r=90, t=36, b=10, autoexpand=False), hovermode="closest")  # fixed: every chart of the window lines up
-    fig.update_yaxes(autorange="reversed", showticklabels=len(units) <= 24)
+    fig.update_layout(margin=dict(l=70, r=90, t=36, b=30, autoexpand=False), hovermode="closest")  # fixed: every chart of the window lines up
+    # no unit gridlines: the cells are the grid, and across the forecast dates (no inputs there) they were stray lines
+    fig.update_yaxes(autorange="reversed", showticklabels=len(units) <= 24, showgrid=False)
     if x_range is not None:
         fig.update_xaxes(range=x_range)
     return dated(fig, dates)
@@ -65,7 +66,7 @@ def window_chart(dates, values, name: str, forecast_dates=None, forecast=None, h
         fig.add_trace(go.Scatter(x=forecast_dates, y=forecast, mode="lines", name=_("{model} forecast").format(model=esc(tr(model))),
                                  line=dict(color=PALETTE[4], dash="dash")))
     base_layout(fig, _("Input window: {name}").format(name=esc(name)), height=height)
-    fig.update_layout(margin=dict(l=70, r=90, t=36, b=10, autoexpand=False))
+    fig.update_layout(margin=dict(l=70, r=90, t=36, b=30, autoexpand=False))
     return dated(fig, dates)
 
 
@@ -145,8 +146,8 @@ def attribution_chart(values: np.ndarray, dates, channels: list[str], title: str
         hovertemplate="%{x}<br>%{customdata}<br>" + _("attribution %{z:+.4g}") + "<extra></extra>",
     ))
     base_layout(fig, title, height=height + 18 * max(0, len(channels) - 2))
-    fig.update_layout(margin=dict(l=70, r=90, t=36, b=10, autoexpand=False), hovermode="closest")  # as the gate heatmaps: same x positions
-    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(margin=dict(l=70, r=90, t=36, b=30, autoexpand=False), hovermode="closest")  # as the gate heatmaps: same x positions
+    fig.update_yaxes(autorange="reversed", showgrid=False)
     if x_range is not None:
         fig.update_xaxes(range=x_range)
     return dated(fig, dates)

@@ -25,6 +25,17 @@ PLOT_AREA = """(title) => {
           first: String(xa.range[0]), last: String(xa.range[1])};
 }"""
 
+# The x tick labels of the chart titled ``title`` that are drawn whole inside the chart (the readable dates).
+VISIBLE_TICKS = """(title) => {
+  const gd = [...document.querySelectorAll('.js-plotly-plot')].find(
+      p => (p.layout && p.layout.title && p.layout.title.text || '').includes(title));
+  const box = gd.getBoundingClientRect();
+  return [...gd.querySelectorAll('.xtick text')].filter(t => {
+    const r = t.getBoundingClientRect();
+    return t.textContent && r.height > 0 && r.top >= box.top && r.bottom <= box.bottom;
+  }).map(t => t.textContent);
+}"""
+
 
 def click_point(page, title: str, k: int, where: str) -> dict:
     """Click point k of the first trace of the chart titled ``title``; wait for Inside the LSTM to open from ``where``."""
@@ -73,6 +84,8 @@ def test_click_a_date_attributions_and_a_gru(server, page):
     assert attribution["top"] < forget["top"]
     assert abs(attribution["left"] - forget["left"]) < 2 and abs(attribution["right"] - forget["right"]) < 2
     assert attribution["first"] == forget["first"] and attribution["last"] == forget["last"]
+    for title in ("Input window", "Which inputs mattered", "Forget gate f", "Hidden state h"):  # each shows its dates
+        assert len(page.evaluate(VISIBLE_TICKS, title)) >= 2, title
     assert "The cells sum to" in page.content()
     assert_no_exception(page)
 
