@@ -6,6 +6,7 @@ reaches a figure, because Plotly renders a subset of HTML in titles and labels.
 from __future__ import annotations
 
 import html
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -27,12 +28,21 @@ def esc(text) -> str:
     return html.escape(str(text), quote=True)
 
 
+def text_width(text: str) -> int:
+    """A text's width in Latin characters: Hangul and other wide characters count twice."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def base_layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
+    # A long title and the legend (at the top right) would share one line: the legend then gets a line of its own.
+    # (A chart without a legend says so before it is laid out: showlegend=False on the layout or on its traces.)
+    legend = fig.layout.showlegend is not False and sum(trace.showlegend is not False for trace in fig.data) > 1
+    crowded = legend and text_width(html.unescape(title)) > 60
     fig.update_layout(
         template=TEMPLATE,
         title=dict(text=title, x=0, xanchor="left"),
         height=height,
-        margin=dict(l=10, r=10, t=50, b=10),
+        margin=dict(l=10, r=10, t=80 if crowded else 50, b=10),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1),
         hovermode="x unified",
         font=dict(family=FONT),

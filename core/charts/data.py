@@ -54,8 +54,9 @@ def decomposition_chart(parts: pd.DataFrame, season: int) -> go.Figure:
             trace = go.Scattergl(x=parts.index, y=parts[name], mode="lines", line=dict(width=1.2, color=PALETTE[0] if row > 1 else HISTORY),
                                  name=shown)
         fig.add_trace(trace, row=row, col=1)
+    fig.update_layout(showlegend=False)
     base_layout(fig, _("STL decomposition (robust, season = {season})").format(season=season), height=640)
-    fig.update_layout(showlegend=False, hovermode="x")
+    fig.update_layout(hovermode="x")
     return dated(fig, parts.index)
 
 
@@ -71,8 +72,9 @@ def correlation_chart(corr, season: int | None = None) -> go.Figure:
             fig.add_hline(y=sign * corr.band, line=dict(color="#64748b", dash="dash", width=1), row=1, col=col)
         if season and season < len(corr.lags):
             fig.add_vline(x=season, line=dict(color=PALETTE[2], dash="dot", width=1), row=1, col=col)
+    fig.update_layout(showlegend=False)
     base_layout(fig, _("Correlation with the past (blue: outside the dashed 95% white-noise band; dotted: seasonal lag)"), height=360)
-    fig.update_layout(showlegend=False, hovermode="closest", bargap=0.3)
+    fig.update_layout(hovermode="closest", bargap=0.3)
     fig.update_xaxes(title_text=_("lag"))
     fig.update_yaxes(range=[-1.05, 1.05])
     return fig

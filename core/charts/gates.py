@@ -78,9 +78,10 @@ def history_chart(series: pd.Series, dates, values: np.ndarray, quantity: str, u
                              colorbar=dict(thickness=10, len=0.6, y=0.3),
                              hovertemplate=_("window ending %{x}") + "<br>%{y}<br>" + title(quantity) + " = %{z:.3f}<extra></extra>"),
                   row=2, col=1)
+    fig.update_layout(showlegend=False)
     base_layout(fig, _("{quantity} at the last step of the window ending on each date").format(quantity=title(quantity)), height=560)
-    fig.update_layout(hovermode="closest", showlegend=False)
-    fig.update_yaxes(autorange="reversed", showticklabels=len(units) <= 24, row=2, col=1)
+    fig.update_layout(hovermode="closest")
+    fig.update_yaxes(autorange="reversed", showticklabels=len(units) <= 24, showgrid=False, row=2, col=1)
     return dated(fig, series.index)
 
 
