@@ -36,7 +36,8 @@ def show_leaderboard(board) -> None:
                                 "RMSE": st.column_config.NumberColumn(format="%.4g"),
                                 header("coverage"): st.column_config.NumberColumn(format="percent"),
                                 header("skill vs seasonal naive"): st.column_config.NumberColumn(format="percent"),
-                                header("fit s"): st.column_config.NumberColumn(format="%.2f")})
+                                header("fit s"): st.column_config.NumberColumn(format="%.2f"),
+                                header("details"): st.column_config.TextColumn(width="large")})  # the fitted order, the network
 
 
 through_app()  # before anything is drawn: a page opened by its own URL on a fresh server runs inside app.py
