@@ -32,6 +32,11 @@ def colour_scale(quantity: str, values: np.ndarray) -> dict:
     return dict(colorscale="RdBu_r", zmin=-bound, zmax=bound, zmid=0.0)
 
 
+# The window's charts (its input, the attributions, the gate heatmaps) share fixed margins, so their dates line up
+# column for column; the bottom one is tall enough for the date ticks (Plotly cannot grow a fixed margin to fit them).
+WINDOW_MARGIN = dict(l=70, r=90, t=36, b=30, autoexpand=False)
+
+
 def unit_labels(units) -> list[str]:
     return [_("unit {unit}").format(unit=u) for u in units]
 
@@ -52,7 +57,7 @@ def heatmap(values: np.ndarray, dates, quantity: str, units, height: int = 230, 
         hovertemplate="%{x}<br>%{y}<br>" + title(quantity) + " = %{z:.3f}<extra></extra>",
     ))
     base_layout(fig, heading or title(quantity), height=height)
-    fig.update_layout(margin=dict(l=70, r=90, t=36, b=30, autoexpand=False), hovermode="closest")  # fixed: every chart of the window lines up
+    fig.update_layout(margin=WINDOW_MARGIN, hovermode="closest")
     # no unit gridlines: the cells are the grid, and across the forecast dates (no inputs there) they were stray lines
     fig.update_yaxes(autorange="reversed", showticklabels=len(units) <= 24, showgrid=False)
     if x_range is not None:
@@ -66,7 +71,7 @@ def window_chart(dates, values, name: str, forecast_dates=None, forecast=None, h
         fig.add_trace(go.Scatter(x=forecast_dates, y=forecast, mode="lines", name=_("{model} forecast").format(model=esc(tr(model))),
                                  line=dict(color=PALETTE[4], dash="dash")))
     base_layout(fig, _("Input window: {name}").format(name=esc(name)), height=height)
-    fig.update_layout(margin=dict(l=70, r=90, t=36, b=30, autoexpand=False))
+    fig.update_layout(margin=WINDOW_MARGIN)
     return dated(fig, dates)
 
 
@@ -147,7 +152,7 @@ def attribution_chart(values: np.ndarray, dates, channels: list[str], title: str
         hovertemplate="%{x}<br>%{customdata}<br>" + _("attribution %{z:+.4g}") + "<extra></extra>",
     ))
     base_layout(fig, title, height=height + 18 * max(0, len(channels) - 2))
-    fig.update_layout(margin=dict(l=70, r=90, t=36, b=30, autoexpand=False), hovermode="closest")  # as the gate heatmaps: same x positions
+    fig.update_layout(margin=WINDOW_MARGIN, hovermode="closest")
     fig.update_yaxes(autorange="reversed", showgrid=False)
     if x_range is not None:
         fig.update_xaxes(range=x_range)
