@@ -164,8 +164,3 @@ def input_gradients(network, inputs, weights: np.ndarray) -> np.ndarray:
         return np.asarray(jax.grad(total)(windows))
     raise ValueError(f"Attributions are not available on the {backend} backend; use TensorFlow, JAX or PyTorch.")
 
-
-def signed_sensitivity(model, window: probes.Window, relative: float = 0.01) -> np.ndarray:
-    """The mean forecast's change per unit change of each past value (steps,), by nudging it: the finite-difference
-    probe the attributions are checked against (its sign says which way a step pushes the forecast)."""
-    return probes.nudged_changes(model, window, relative).mean(axis=1)
