@@ -4,12 +4,13 @@ import streamlit as st
 from core.charts import data as charts
 from core.data import explore
 from core.data.dates import describe_frequency
-from core.data import DUPLICATE_RULES, FILL_RULES, to_series
+from core.data import to_series
 from core.errors import DataError
 from core.data.samples import SAMPLES, get_sample
 from core.i18n import N_, _, tr
 from core.i18n.formats import number
-from ui.language import carried, scoped, start
+from ui.cleaning_options import cleaning_options, decimal_mark
+from ui.language import scoped, start
 from ui.tables_io import load_table, read_cached
 from core.runs.records import content_hash
 from ui.state import DATASET, Dataset, current_dataset, current_run, new_click, next_step, open_inside_at, plain, show_error
@@ -63,10 +64,7 @@ else:
         st.stop()
     data, filename = upload.getvalue(), upload.name
 
-DECIMAL_MARKS = {"auto": N_("detect"), ".": N_("point (1,234.5)"), ",": N_("comma (1.234,5)")}
-RULES = {"mean": N_("mean"), "sum": N_("sum"), "first": N_("first"), "last": N_("last"),
-         "interpolate": N_("interpolate"), "ffill": N_("ffill (repeat the last value)"), "leave": N_("leave")}
-decimal = carried("decimal_mark", "auto")  # its widget sits under Cleaning options, below the preview that reads with it
+decimal = decimal_mark()  # its widget sits under Cleaning options, below the preview that reads with it
 try:
     frame, guess = load_table(data, filename, None if decimal == "auto" else decimal)
 except DataError as error:
@@ -116,26 +114,10 @@ covariates = c4.multiselect(_("Covariates (extra inputs for the LSTM)"), covaria
                             default=covariate_options if len(covariate_options) <= 6 else [],
                             help=_("Other number columns measured at the same times. Only the LSTM uses them; baselines ignore them."))
 
-with st.expander(_("Cleaning options")):
-    o1, o2, o3, o4 = st.columns(4)
-    duplicates = o1.selectbox(_("Duplicate timestamps"), DUPLICATE_RULES, format_func=lambda r: _(RULES[r]), key=scoped("duplicate_rule"),
-                              index=start("duplicate_rule", list(DUPLICATE_RULES)), help=_("How to combine rows that share a timestamp."))
-    resample = o2.selectbox(_("Off-grid timestamps"), DUPLICATE_RULES, format_func=lambda r: _(RULES[r]), key=scoped("resample_rule"),
-                            index=start("resample_rule", list(DUPLICATE_RULES)),
-                            help=_("Aggregation used when timestamps do not sit on one regular grid."))
-    fill = o3.selectbox(_("Gaps"), FILL_RULES, format_func=lambda r: _(RULES[r]), key=scoped("fill_rule"), index=start("fill_rule", list(FILL_RULES)),
-                        help=_("interpolate: straight line between neighbours; ffill: repeat the last value; leave: keep gaps."))
-    freq = o4.text_input(_("Frequency"), "", placeholder=_("auto"), key="frequency",
-                         help=_("Leave empty to detect. Otherwise a pandas alias: h, 30min, D, W, MS, QS …"))
-    d1, d2 = st.columns([1, 3])
-    decimal = d1.selectbox(_("Decimal mark"), list(DECIMAL_MARKS), format_func=lambda m: _(DECIMAL_MARKS[m]), key=scoped("decimal_mark"),
-                           index=start("decimal_mark", list(DECIMAL_MARKS)),
-                           help=_("How text files write decimals. Detected per column from numbers that can be read only one way."))
-    log = d2.checkbox(_("Log transform"), key="log_transform",
-                      help=_("Model log(value); useful for growth with seasonality that scales with the level. Needs positive values."))
-
+options = cleaning_options()
 settings = dict(date=date_col, target=target, id_column=id_col, series_id=series_id, covariates=tuple(covariates),
-                duplicates=duplicates, freq=freq.strip() or None, resample=resample, fill=fill, log=log)
+                duplicates=options["duplicates"], freq=options["freq"].strip() or None, resample=options["resample"],
+                fill=options["fill"], log=options["log"])
 try:
     with st.spinner(_("Cleaning…")):
         cleaned = clean(data, filename, settings, None if decimal == "auto" else decimal)
@@ -149,7 +131,8 @@ if previous is None or previous.digest != digest or previous.settings != setting
     st.session_state[DATASET] = Dataset(name=name, digest=digest, clean=cleaned, settings=settings)
 
 y = cleaned.y
-picked = new_click(st.plotly_chart(charts.series_chart(y, f"{name}: {target}"), width="stretch", key="series_chart",
+charted = y.rename(f"log({target})") if cleaned.log else y  # the values the models learn, named as what they are
+picked = new_click(st.plotly_chart(charts.series_chart(charted, f"{name}: {charted.name}"), width="stretch", key="series_chart",
                                    on_select="rerun", selection_mode="points"), "series_chart")
 show_preview()
 trained = current_run()

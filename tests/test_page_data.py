@@ -66,9 +66,40 @@ def test_cleaning_report_lists_filled_gaps():
     assert any("59 missing value\\(s\\) in 'co2\\_ppm' filled by linear interpolation" in t for t in texts)
 
 
+def open_cleaning_options(at, is_open=True):
+    at.session_state["cleaning_open"] = is_open
+    at.run()
+    assert not at.exception
+
+
+def test_cleaning_choices_hold_while_the_options_are_closed():
+    """The options' widgets are drawn only while the reader has them open (the first chart waits for no code of
+    theirs); what was chosen there still applies after they are closed, and shows when they are opened again."""
+    at = open_app()
+    assert not at.text_input and not at.checkbox  # closed: none of their widgets drawn
+    open_cleaning_options(at)
+    at.checkbox(key="log_transform").check().run()
+    at.selectbox(key="fill_rule.en").set_value("ffill").run()
+    at.text_input(key="frequency").set_value("MS").run()
+    chosen = {"log": True, "fill": "ffill", "freq": "MS"}
+    assert {k: at.session_state["dataset"].settings[k] for k in chosen} == chosen
+    open_cleaning_options(at, False)
+    assert not at.text_input and not at.checkbox
+    assert {k: at.session_state["dataset"].settings[k] for k in chosen} == chosen
+    assert any("log" in m.value.lower() for m in at.markdown)  # the cleaning report still names the transform
+    chart = at.get("plotly_chart")[0].proto.spec
+    assert "log(passengers)" in chart  # the chart names the values it shows
+    at.selectbox(key="sample_key.en").set_value("co2").run()  # another sample: the same options apply to it
+    assert at.session_state["dataset"].settings["log"] is True
+    open_cleaning_options(at)
+    assert at.checkbox(key="log_transform").value is True
+    assert at.selectbox(key="fill_rule.en").value == "ffill"
+
+
 def test_bad_frequency_shows_an_error_and_keeps_the_series():
     at = open_app()
     before = at.session_state["dataset"]
+    open_cleaning_options(at)
     at.text_input[0].set_value("fortnightly-ish").run()
     assert not at.exception
     assert "'fortnightly-ish' is not a frequency this app knows" in shown(at.error[0])

@@ -149,6 +149,8 @@ def test_every_page_in_korean_shows_no_english_sentence():
     check_korean(at, AIRLINE, "Data")
 
     # An error a user causes is in Korean too, and the series stays loaded.
+    at.session_state["cleaning_open"] = True  # the options are drawn while open
+    at.run()
     at.text_input(key="frequency").set_value("xyz").run()
     assert "빈도가 아닙니다" in at.error[0].value
     check_korean(at, AIRLINE | {"xyz"}, "Data with an error")
