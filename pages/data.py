@@ -109,10 +109,13 @@ if id_col:
     ids = sorted(frame[id_col].astype(str).unique())
     series_id = c3.selectbox(_("Which series ({count} in the file)").format(count=number(len(ids))), ids, key=f"series_pick_{mapped}")
 covariate_options = [c for c in guess.numeric if c not in (target, date_col, id_col)]
-covariates = c4.multiselect(_("Covariates (extra inputs for the LSTM)"), covariate_options,
-                            placeholder=_("Choose columns") if covariate_options else _("No other number columns"), key=f"covariate_columns_{mapped}",
-                            default=covariate_options if len(covariate_options) <= 6 else [],
-                            help=_("Other number columns measured at the same times. Only the LSTM uses them; baselines ignore them."))
+covariates = []  # one number column: nothing to pick (a disabled, empty picker also made the first chart wait for its code)
+if covariate_options:
+    covariates = c4.multiselect(_("Covariates (extra inputs for the LSTM)"), covariate_options, placeholder=_("Choose columns"),
+                                key=f"covariate_columns_{mapped}", default=covariate_options if len(covariate_options) <= 6 else [],
+                                help=_("Other number columns measured at the same times. Only the LSTM uses them; baselines ignore them."))
+else:
+    c4.caption(_("Covariates: none. Other number columns measured at the same times would be extra inputs for the LSTM."))
 
 options = cleaning_options()
 settings = dict(date=date_col, target=target, id_column=id_col, series_id=series_id, covariates=tuple(covariates),

@@ -22,6 +22,18 @@ def test_app_opens_on_data_page_with_a_sample_charted():
     assert any(e.label.startswith("Explore the series") for e in at.expander)
     assert at.metric[0].value == "144"
     assert "dataset" in at.session_state
+    # one number column: the page says there is nothing to pick as covariates instead of an empty picker
+    assert not at.multiselect and any(c.value.startswith("Covariates: none") for c in at.caption)
+
+
+def test_a_file_with_other_number_columns_offers_them_as_covariates():
+    at = open_app()
+    at.selectbox(key="sample_key.en").set_value("macro").run()
+    assert not at.exception
+    picker = at.multiselect[0]
+    assert picker.label == "Covariates (extra inputs for the LSTM)"
+    assert set(picker.options) == {"real_disposable_income", "unemployment_rate", "inflation", "tbill_rate"}
+    assert not any(c.value.startswith("Covariates: none") for c in at.caption)
 
 
 def test_opened_explorations_show_each_tab_and_the_preview_its_rows():
