@@ -9,9 +9,10 @@ from ui.language import choose_language
 from ui.jobs import adopt_finished, jobs_elsewhere, sidebar_status
 from ui.state import TRAIN_PRESSED, current_run
 
-# A Material symbol as the tab's icon: an emoji one costs a fresh server's first page 0.1 s (Streamlit compiles its emoji
-# catalogue to check it), and the page list already loads the symbols.
-st.set_page_config(page_title="LSTM Lens", page_icon=":material/search:", layout="wide")
+_HERE = Path(__file__).parent
+# The tab's icon is a file of ours (a lens over a wave): an emoji made a fresh server's first page compile Streamlit's
+# emoji catalogue (0.1 s before the first chart), and a Material symbol is fetched from Google's servers.
+st.set_page_config(page_title="LSTM Lens", page_icon=_HERE / "ui" / "tab_icon.png", layout="wide")
 choose_language()  # before any text is drawn: every sentence below follows it
 require_sign_in()  # with [auth] configured, nothing below runs for a signed-out visitor
 adopt_finished()  # a training or batch that ended while the reader was on any page: its result is the session's now
@@ -28,7 +29,6 @@ _PAGES = [
     ("pages/runs.py", N_("Runs"), ":material/history:"),
     ("pages/batch.py", N_("Batch"), ":material/stacks:"),
 ]
-_HERE = Path(__file__).parent
 pages = [st.Page(path, title=_(title), icon=icon, default=i == 0) for i, (path, title, icon) in enumerate(_PAGES) if (_HERE / path).exists()]
 page = st.navigation(pages)
 if page.url_path != "train":  # a Train click whose run was cut short by opening another page starts nothing later
