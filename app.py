@@ -10,9 +10,10 @@ from ui.jobs import adopt_finished, jobs_elsewhere, sidebar_status
 from ui.state import TRAIN_PRESSED, current_run
 
 _HERE = Path(__file__).parent
-# The tab's icon is a file of ours (a lens over a wave): an emoji made a fresh server's first page compile Streamlit's
-# emoji catalogue (0.1 s before the first chart), and a Material symbol is fetched from Google's servers.
-st.set_page_config(page_title="LSTM Lens", page_icon=_HERE / "ui" / "tab_icon.png", layout="wide")
+# The tab's icon is an SVG of ours (a lens over a wave), sent inline as a data URL. An emoji made a fresh server's first
+# page compile Streamlit's emoji catalogue (0.1 s before the first chart); a Material symbol is fetched from Google's
+# servers; a PNG goes through Pillow on every run.
+st.set_page_config(page_title="LSTM Lens", page_icon=str(_HERE / "ui" / "tab_icon.svg"), layout="wide")
 choose_language()  # before any text is drawn: every sentence below follows it
 require_sign_in()  # with [auth] configured, nothing below runs for a signed-out visitor
 adopt_finished()  # a training or batch that ended while the reader was on any page: its result is the session's now
