@@ -29,15 +29,18 @@ def devices():
 
 
 def show_leaderboard(board) -> None:
-    """The leaderboard's columns as a reader sees them, best MASE first."""
-    st.dataframe(for_reader(board[["model", "MASE", "sMAPE", "RMSE", "coverage", "skill vs seasonal naive", "fit s", "details"]]),
+    """The leaderboard's columns as a reader sees them, best MASE first; below it, each model's details whole (the
+    fitted order, the regression's terms, the network: too long for a table cell)."""
+    st.dataframe(for_reader(board[["model", "MASE", "sMAPE", "RMSE", "coverage", "skill vs seasonal naive", "fit s"]]),
                  hide_index=True, width="stretch",
                  column_config={"MASE": st.column_config.NumberColumn(format="%.3f"), "sMAPE": st.column_config.NumberColumn(format="%.2f"),
                                 "RMSE": st.column_config.NumberColumn(format="%.4g"),
                                 header("coverage"): st.column_config.NumberColumn(format="percent"),
                                 header("skill vs seasonal naive"): st.column_config.NumberColumn(format="percent"),
-                                header("fit s"): st.column_config.NumberColumn(format="%.2f"),
-                                header("details"): st.column_config.TextColumn(width="large")})  # the fitted order, the network
+                                header("fit s"): st.column_config.NumberColumn(format="%.2f")})
+    described = [f"**{plain(tr(m))}**: {plain(tr(d))}" for m, d in zip(board["model"], board["details"]) if isinstance(d, str) and d]
+    if described:
+        st.caption("  \n".join(described))
 
 
 through_app()  # before anything is drawn: a page opened by its own URL on a fresh server runs inside app.py

@@ -2,6 +2,7 @@
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT, shown
+from ui.state import plain
 
 
 def open_page(path):
@@ -35,6 +36,10 @@ def test_train_then_compare():
     run = at.session_state["results"]
     assert set(run.evaluation.ok()) == {"naive", "snaive", "regression", "arima", "lstm"}
     assert at.dataframe[0].value.shape[0] == 5
+    # each model's details whole below the table (a table cell cut the network's line short)
+    details = next(c.value for c in at.caption if "**LSTM**:" in c.value)
+    assert plain(run.evaluation.results["lstm"].description) in details and "**ARIMA**: ARIMA\\(" in details
+    assert "details" not in at.dataframe[0].value.columns
     assert at.metric[0].value == "cpu:0"
     at.switch_page("pages/compare.py").run()
     assert not at.exception
