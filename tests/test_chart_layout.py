@@ -29,3 +29,15 @@ def test_hangul_counts_as_wide():
     assert text_width("LSTM") == 4 and text_width("입력 게이트") == 11
     korean = "가정 분석: 바꾼 입력 윈도와 그에 따른 예측 (passengers), 원래 것과 나란히"
     assert base_layout(two_traces(), korean).layout.margin.t == 80
+
+
+def test_the_offline_file_draws_in_plotly_white_and_the_app_leaves_colours_to_streamlit():
+    """In the app, Streamlit's theme paints every chart, so a figure carries only the few template settings that show
+    through it; the offline HTML file has no Streamlit around it and gets plotly_white whole (white plot, light grid)."""
+    from core.charts.common import standalone_html
+
+    fig = base_layout(two_traces(), "Forecasts")
+    assert fig.layout.template.layout.plot_bgcolor is None and fig.layout.template.layout.xaxis.ticks == ""
+    page = standalone_html([fig, base_layout(two_traces(), "Errors")], "airline")
+    assert page.count('"plot_bgcolor":"white"') == 2 and page.count("Plotly.newPlot") == 2
+    assert fig.layout.template.layout.plot_bgcolor is None  # exporting did not change the app's figure

@@ -15,7 +15,13 @@ import plotly.graph_objects as go
 from core.i18n import language
 from core.i18n.formats import date_axis
 
-TEMPLATE = "plotly_white"
+# st.plotly_chart draws every figure in Streamlit's theme, which sets colours, fonts and grids over any template. Of
+# plotly_white only what shows through that theme is kept: no tick marks, colour bars without an outline. The whole
+# plotly_white made the figure twice as long and its first build 0.05 s slower (Plotly validates and copies all of
+# it); the offline HTML file, drawn by plain plotly.js, gets it whole.
+TEMPLATE = go.layout.Template(layout=dict(xaxis=dict(ticks=""), yaxis=dict(ticks="")),
+                              data=dict(heatmap=[dict(type="heatmap", colorbar=dict(outlinewidth=0, ticks=""))]))
+EXPORT_TEMPLATE = "plotly_white"
 # Plotly's own font list has no Korean glyphs; browsers fall back per glyph, and this names the usual Korean fonts
 # first so the offline HTML and the app draw Hangul alike.
 FONT = "Open Sans, Noto Sans CJK KR, Noto Sans KR, Apple SD Gothic Neo, Malgun Gothic, verdana, arial, sans-serif"
@@ -93,6 +99,7 @@ def model_colors(labels) -> dict[str, str]:
 
 def standalone_html(figures: list, title: str) -> str:
     """One HTML file holding every figure, with plotly.js embedded once, so it opens offline."""
-    parts = [fig.to_html(full_html=False, include_plotlyjs=(i == 0)) for i, fig in enumerate(figures)]
+    parts = [go.Figure(fig).update_layout(template=EXPORT_TEMPLATE).to_html(full_html=False, include_plotlyjs=(i == 0))
+             for i, fig in enumerate(figures)]
     return (f"<!doctype html><html lang='{language()}'><head><meta charset='utf-8'><title>{esc(title)}</title></head>"
             f"<body style=\"font-family:{FONT}\"><h1>{esc(title)}</h1>{''.join(parts)}</body></html>")
