@@ -53,9 +53,15 @@ else:
                               format_func=lambda s: _(STATUSES.get(s, s)))
     shown = runs[runs["dataset"].str.contains(text, case=False, regex=False) & runs["status"].isin(statuses)]
     table = shown if signed_in and who.admin else shown.drop(columns=["owner"])
-    table = table.assign(models=table["models"].map(model_names), status=table["status"].map(lambda s: STATUSES.get(s, s)))
+    table = table.assign(models=table["models"].map(model_names), status=table["status"].map(lambda s: STATUSES.get(s, s)),
+                         message=table["message"].fillna(""))  # a finished run has none: blank, not "None"
+    if not table["message"].str.len().any():
+        table = table.drop(columns=["message"])  # only failed or stopped runs have one
+    # Every column fits a wide page (the seconds were behind a horizontal scroll): the model list is cut to a medium
+    # column; each run's models are listed whole when it is reopened (Train and Compare pages).
     st.dataframe(for_reader(table), hide_index=True, width="stretch",
-                 column_config={header("best MASE"): st.column_config.NumberColumn(format="%.3f"),
+                 column_config={header("models"): st.column_config.TextColumn(width="medium"),
+                                header("best MASE"): st.column_config.NumberColumn(format="%.3f"),
                                 header("seconds"): st.column_config.NumberColumn(format="%.1f")})
     finished = shown[shown["status"] == "finished"]
     if not finished.empty:

@@ -1,4 +1,5 @@
 """Runs page through AppTest: a trained run is listed, reopened after a 'restart', and deleted."""
+import json
 
 from streamlit.testing.v1 import AppTest
 
@@ -26,6 +27,9 @@ def test_runs_page_lists_and_reopens(tmp_path, monkeypatch):
     table = fresh.dataframe[0].value
     assert list(table["id"]) == [run_id] and table.loc[0, "status"] == "finished"
     assert "owner" not in table.columns  # one local user: no owners to show
+    assert "message" not in table.columns  # finished runs have no message: no empty column ("None" in each cell)
+    widths = {name: spec.get("width") for name, spec in json.loads(fresh.dataframe[0].proto.columns).items()}
+    assert widths["models"] == "medium"  # the model list no longer pushes the last columns behind a scroll
     assert any("Sign-in is not configured: this is a single-user local tool" in c.value for c in fresh.caption)
     fresh.button[0].click().run()  # Reopen
     assert not fresh.exception
@@ -116,3 +120,18 @@ def test_a_damaged_history_can_be_set_aside_from_the_runs_page(tmp_path, monkeyp
     at.switch_page("pages/runs.py").run()
     assert not at.exception and not at.error
     assert "No runs yet" in at.info[0].value
+
+
+def test_a_failed_runs_message_is_listed_and_finished_runs_get_no_empty_column(tmp_path, monkeypatch):
+    from core.runs.store import RunStore
+
+    monkeypatch.setenv("LSTM_LENS_HOME", str(tmp_path))
+    store = RunStore(tmp_path)
+    failed = store.start("airline_passengers.csv", "abc", ["lstm"])
+    store.fail(failed, "The series is too short for the horizon.")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.run()
+    at.switch_page("pages/runs.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table["message"]) == ["The series is too short for the horizon."]
