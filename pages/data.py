@@ -10,7 +10,7 @@ from core.data.samples import SAMPLES, get_sample
 from core.i18n import N_, _, tr
 from core.i18n.formats import number
 from ui.cleaning_options import cleaning_options, decimal_mark
-from ui.language import scoped, start
+from ui.language import lasting_expander, lasting_tabs, scoped, start
 from ui.tables_io import load_table, read_cached
 from core.runs.records import content_hash
 from ui.state import DATASET, Dataset, current_dataset, current_run, new_click, next_step, open_inside_at, plain, show_error
@@ -78,8 +78,8 @@ preview = st.container()  # filled after the series chart (its table's browser c
 def show_preview(expanded: bool = False) -> None:
     """The file's first rows, drawn only while the reader has the preview open: a table's browser code then loads
     when asked for, not before the page's chart (as the explorations below)."""
-    box = preview.expander(_("Preview: {rows} rows × {columns} columns").format(rows=number(len(frame)), columns=frame.shape[1]),
-                           expanded=expanded, key="preview_open", on_change="rerun")
+    box = lasting_expander(preview, _("Preview: {rows} rows × {columns} columns").format(rows=number(len(frame)), columns=frame.shape[1]),
+                           "preview_open", expanded)
     if box.open:
         box.dataframe(frame.head(200), width="stretch")
 
@@ -161,7 +161,7 @@ with st.container(border=True):
     for line in cleaned.report:
         st.markdown(f"- {plain(tr(line))}")
 
-explore_box = st.expander(_("Explore the series: decomposition, autocorrelation, summary"), key="explore_open", on_change="rerun")
+explore_box = lasting_expander(st, _("Explore the series: decomposition, autocorrelation, summary"), "explore_open")
 if explore_box.open:  # drawn when opened: three more charts would make the page's first chart wait (BENCHMARKS.md)
     with explore_box:
         season_choices = sorted(set(cleaned.season_options) | {cleaned.season})
@@ -169,7 +169,7 @@ if explore_box.open:  # drawn when opened: three more charts would make the page
                           horizontal=True, key="chart_season",
                           help=_("Seasonal period in steps: the decomposition and the dotted lag use it."))
         stats, parts, corr = explore_series(y, int(season))
-        tab1, tab2, tab3 = st.tabs([_("Decomposition"), _("Autocorrelation"), _("Summary")], key="explore_tab", on_change="rerun")
+        tab1, tab2, tab3 = lasting_tabs(st, [_("Decomposition"), _("Autocorrelation"), _("Summary")], "explore_tab")
         if tab1.open:
             if parts is None:
                 tab1.info(_("STL needs at least two full seasons ({needed} points) and no gaps; this series has {points} "

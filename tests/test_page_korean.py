@@ -210,6 +210,27 @@ def test_switching_language_keeps_the_choices_made():
     assert at.title[0].value == "데이터" and at.selectbox(key="sample_key.ko").value == "co2"
 
 
+def test_switching_language_keeps_open_panels_open_and_the_chosen_tab():
+    """Streamlit knows an expander and a set of tabs by their labels: without the app's help the switching run closed
+    the Cleaning options and the explorations, and went back to the first tab."""
+    at = korean_app()
+    at.session_state["cleaning_open"] = True
+    at.session_state["explore_open"] = True
+    at.run()
+    at.session_state["explore_tab"] = "자기상관"
+    at.run()
+    for code, tab in (("en", "Autocorrelation"), ("ko", "자기상관"), ("en", "Autocorrelation")):
+        switch_language(at, code)
+        assert not at.exception
+        assert at.checkbox(key="log_transform")  # the Cleaning options are still open: their widgets are drawn
+        assert len(at.tabs) == 3 and at.session_state["explore_tab"] == tab  # the explorations too, on the same tab
+        assert '"type":"bar"' in at.get("plotly_chart")[1].proto.spec  # the ACF and PACF bars, not the decomposition
+    at.session_state["explore_open"] = False  # closed, it stays closed across a switch
+    at.run()
+    switch_language(at, "ko")
+    assert not at.tabs and at.checkbox(key="log_transform")
+
+
 @pytest.mark.parametrize("sentence, words", [
     ("Leaderboard (test part)", ["Leaderboard", "test", "part"]),
     ("순위표 (평가 구간) · MASE 0.825 · airline_passengers.csv", []),

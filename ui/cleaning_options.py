@@ -9,7 +9,7 @@ import streamlit as st
 
 from core.data import DUPLICATE_RULES, FILL_RULES
 from core.i18n import N_, _
-from ui.language import carried, scoped
+from ui.language import carried, lasting_expander, scoped
 
 KEPT = "cleaning_options"
 OPEN = "cleaning_open"
@@ -41,7 +41,7 @@ def _choice(column, label: str, key: str, options, field: str, names: dict, help
 def cleaning_options() -> dict:
     """Draw the options (their widgets only while open) and return the choices: duplicates, resample, fill, freq,
     decimal, log."""
-    box = st.expander(_("Cleaning options"), key=OPEN, on_change="rerun")
+    box = lasting_expander(st, _("Cleaning options"), OPEN)
     if not box.open:
         return dict(kept())
     with box:

@@ -59,3 +59,30 @@ def start(key: str, options: list, default_index: int = 0) -> int:
 def start_many(key: str, options: list, default: list) -> list:
     """The selection a translated multiselect starts with."""
     return [v for v in carried(key, default) if v in options]
+
+
+# Streamlit identifies an expander, and a set of tabs, by its label(s) and its starting state: the run that switches the
+# language draws new ones, closed (or on the first tab). Each keeps its state here, in no language; a newly labelled
+# one starts from the state the old one had. The starting state changes only with the language, so within one
+# language the widget keeps its identity (and a state set through st.session_state[key] applies).
+def _kept(key: str, default) -> dict:
+    kept = st.session_state.setdefault(f"{key}.kept", {"language": language(), "state": default, "start": default})
+    if kept["language"] != language():
+        kept.update(language=language(), start=kept["state"])
+    return kept
+
+
+def lasting_expander(container, label: str, key: str, expanded: bool = False):
+    """``container.expander`` (rerun on open and close) that stays open or closed when the language changes."""
+    kept = _kept(key, False)
+    box = container.expander(label, expanded=expanded or kept["start"], key=key, on_change="rerun")
+    kept["state"] = box.open
+    return box
+
+
+def lasting_tabs(container, labels: list[str], key: str):
+    """``container.tabs`` (rerun on a switch) that keeps the open tab when the language changes."""
+    kept = _kept(key, 0)
+    tabs = container.tabs(labels, default=labels[kept["start"]], key=key, on_change="rerun")
+    kept["state"] = next((i for i, tab in enumerate(tabs) if tab.open), 0)
+    return tabs
