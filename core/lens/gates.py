@@ -28,7 +28,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import functools
 import os
+import time
 
 import numpy as np
 
@@ -129,21 +131,48 @@ class GateTrace:
         return self.values[self.kind.memory_gate]
 
 
-def _run_layer(x: np.ndarray, w: LayerWeights, keep_all: bool, need_sequence: bool):
+@functools.cache
+def tanh_is_faster() -> bool:
+    """Which form of the activations suits this machine, measured once per process on one step's block (512 x 256).
+
+    NumPy's float32 ``tanh`` and ``exp`` are vectorised on some CPUs and not on others: with AVX-512 ``tanh`` took
+    0.37 ns an element and ``exp`` 0.59, with AVX2 1.19 and 1.09, on NumPy's SSE baseline 16.7 and 2.3 (BENCHMARKS.md,
+    "Gate replay"). The ``tanh`` form makes fewer passes over the block, so it wins unless its ``tanh`` is the slower
+    call by more than those passes cost (a fifth)."""
+    block = np.linspace(-4, 4, 512 * 256, dtype=np.float32).reshape(512, 256)
+    out = np.empty_like(block)
+
+    def fastest(function) -> float:
+        times = []
+        for _ in range(5):
+            started = time.perf_counter()
+            function(block, out=out)
+            times.append(time.perf_counter() - started)
+        return min(times)
+
+    return fastest(np.tanh) < 1.2 * fastest(np.exp)
+
+
+def _run_layer(x: np.ndarray, w: LayerWeights, keep_all: bool, need_sequence: bool, use_tanh: bool | None = None):
     """One layer over a chunk of windows x (N, T, D); returns the trace and, if asked, the h sequence.
 
-    All four gates come from one matrix product per step: [h_{t-1}, x_t, 1] @ [U; W; b]. Each activation is one
-    ``exp`` and a reciprocal: sigmoid(z) = 1 / (1 + exp(-z)) and tanh(z) = 2 / (1 + exp(-2z)) - 1, the factors -1 and
-    -2 folded into the weights once, so one ``exp`` per step serves all four blocks (NumPy's float32 ``exp`` is faster
-    than its ``tanh`` on some CPUs: a step of 512 windows took 0.62-0.73 ms against 0.80-1.2 ms on a 2-core AMD EPYC;
-    BENCHMARKS.md). Both agree with Keras' own within float32 rounding (1e-6). Nothing of size T x 4U is built: each
-    step's working set (a few N x 4U arrays) stays in the processor's cache.
+    All four gates come from one matrix product per step: [h_{t-1}, x_t, 1] @ [U; W; b]. The activations take one of
+    two forms, whichever this machine's NumPy computes faster (``tanh_is_faster``; ``use_tanh`` forces one):
+
+    - tanh: sigmoid(z) = 0.5 + 0.5 tanh(z / 2), the factor 1/2 folded into the gates' weights once;
+    - exp: sigmoid(z) = 1 / (1 + exp(-z)) and tanh(z) = 2 / (1 + exp(-2z)) - 1, the factors -1 and -2 folded in,
+      one ``exp`` serving all four blocks (exp(large) = inf gives 1 / inf = 0: the saturated value, exactly).
+
+    Both agree with Keras' own within float32 rounding (1e-6). Nothing of size T x 4U is built: each step's working set
+    (a few N x 4U arrays) stays in the processor's cache.
     """
     n, steps, d = x.shape
     u = w.units
+    use_tanh = tanh_is_faster() if use_tanh is None else use_tanh
     # Reorder Keras' (i, f, c, o) blocks to (i, f, o, c) and fold in the activations' factors.
     order = np.r_[0:2 * u, 3 * u:4 * u, 2 * u:3 * u]
-    scale = np.r_[np.full(3 * u, -1.0, dtype=np.float32), np.full(u, -2.0, dtype=np.float32)]
+    gates_factor, candidate_factor = (0.5, 1.0) if use_tanh else (-1.0, -2.0)
+    scale = np.r_[np.full(3 * u, gates_factor, dtype=np.float32), np.full(u, candidate_factor, dtype=np.float32)]
     stacked = np.concatenate([w.recurrent, w.kernel, w.bias[None, :]])[:, order] * scale  # (U + D + 1, 4U)
     stacked = np.ascontiguousarray(stacked, dtype=np.float32)
     hx = np.zeros((n, u + d + 1), dtype=np.float32)  # [h_{t-1} | x_t | 1]
@@ -157,24 +186,33 @@ def _run_layer(x: np.ndarray, w: LayerWeights, keep_all: bool, need_sequence: bo
     store = {name: np.empty(shape, dtype=np.float32) for name in LSTM_CELL.quantities}
     sequence = np.empty((n, steps, u), dtype=np.float32) if need_sequence else None
     candidate = z[:, 3 * u:]
+    gates = z[:, :3 * u]
     i, f, o = z[:, :u], z[:, u:2 * u], z[:, 2 * u:3 * u]
-    with np.errstate(over="ignore"):  # exp(large) = inf gives 1 / inf = 0: the saturated value, exactly
+    with np.errstate(over="ignore"):
         for t in range(steps):
             hx[:, u:u + d] = x[:, t]
             np.matmul(hx, stacked, out=z)
-            np.exp(z, out=z)
-            z += 1.0
-            np.reciprocal(z, out=z)  # i, f, o = sigmoid; the candidate block = sigmoid(2 z)
-            candidate *= 2.0
-            candidate -= 1.0
+            if use_tanh:
+                np.tanh(z, out=z)  # the candidate block is done
+                gates *= 0.5
+                gates += 0.5  # i, f, o
+            else:
+                np.exp(z, out=z)
+                z += 1.0
+                np.reciprocal(z, out=z)  # i, f, o = sigmoid; the candidate block = sigmoid(2 z)
+                candidate *= 2.0
+                candidate -= 1.0
             c *= f
             np.multiply(i, candidate, out=product)
             c += product
-            np.multiply(c, -2.0, out=tanh_c)
-            np.exp(tanh_c, out=tanh_c)
-            tanh_c += 1.0
-            np.divide(2.0, tanh_c, out=tanh_c)
-            tanh_c -= 1.0
+            if use_tanh:
+                np.tanh(c, out=tanh_c)
+            else:
+                np.multiply(c, -2.0, out=tanh_c)
+                np.exp(tanh_c, out=tanh_c)
+                tanh_c += 1.0
+                np.divide(2.0, tanh_c, out=tanh_c)
+                tanh_c -= 1.0
             np.multiply(o, tanh_c, out=h)
             if keep_all or t == steps - 1:
                 k = t if keep_all else 0
