@@ -55,7 +55,7 @@ else:
     table = shown if signed_in and who.admin else shown.drop(columns=["owner"])
     table = table.assign(models=table["models"].map(model_names), status=table["status"].map(lambda s: STATUSES.get(s, s)),
                          message=table["message"].fillna(""))  # a finished run has none: blank, not "None"
-    if not table["message"].str.len().any():
+    if (table["message"] == "").all():
         table = table.drop(columns=["message"])  # only failed or stopped runs have one
     # Every column fits a wide page (the seconds were behind a horizontal scroll): the model list is cut to a medium
     # column; each run's models are listed whole when it is reopened (Train and Compare pages).

@@ -153,11 +153,11 @@ def tanh_is_faster() -> bool:
     return fastest(np.tanh) < 1.2 * fastest(np.exp)
 
 
-def _run_layer(x: np.ndarray, w: LayerWeights, keep_all: bool, need_sequence: bool, use_tanh: bool | None = None):
+def _run_layer(x: np.ndarray, w: LayerWeights, keep_all: bool, need_sequence: bool):
     """One layer over a chunk of windows x (N, T, D); returns the trace and, if asked, the h sequence.
 
     All four gates come from one matrix product per step: [h_{t-1}, x_t, 1] @ [U; W; b]. The activations take one of
-    two forms, whichever this machine's NumPy computes faster (``tanh_is_faster``; ``use_tanh`` forces one):
+    two forms, whichever this machine's NumPy computes faster (``tanh_is_faster``):
 
     - tanh: sigmoid(z) = 0.5 + 0.5 tanh(z / 2), the factor 1/2 folded into the gates' weights once;
     - exp: sigmoid(z) = 1 / (1 + exp(-z)) and tanh(z) = 2 / (1 + exp(-2z)) - 1, the factors -1 and -2 folded in,
@@ -168,7 +168,7 @@ def _run_layer(x: np.ndarray, w: LayerWeights, keep_all: bool, need_sequence: bo
     """
     n, steps, d = x.shape
     u = w.units
-    use_tanh = tanh_is_faster() if use_tanh is None else use_tanh
+    use_tanh = tanh_is_faster()
     # Reorder Keras' (i, f, c, o) blocks to (i, f, o, c) and fold in the activations' factors.
     order = np.r_[0:2 * u, 3 * u:4 * u, 2 * u:3 * u]
     gates_factor, candidate_factor = (0.5, 1.0) if use_tanh else (-1.0, -2.0)
